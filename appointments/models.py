@@ -1,0 +1,1 @@
+"""Appointments, holds and the audit log (models arrive with the booking issue)."""

@@ -1,0 +1,137 @@
+"""The API's edge: one exception handler that renders every error in the contract's shape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from medic.errors import FieldError, ValidationFailed
+
+# DRF validation codes that mean "the JSON has the wrong type or cannot be read": HTTP 400.
+# Any other DRF validation code is a rule the value breaks: HTTP 422.
+_TYPE_CODES = {
+    "invalid",
+    "not_a_list",
+    "not_a_dict",
+    "null",
+    "parse_error",
+    "type_error",
+    "not_a_dict_or_list",
+}
+_CODE_RENAMES = {
+    "required": "REQUIRED",
+    "null": "INVALID_TYPE",
+    "invalid": "INVALID_TYPE",
+    "not_a_list": "INVALID_TYPE",
+    "not_a_dict": "INVALID_TYPE",
+    "does_not_exist": "UNKNOWN_REFERENCE",
+    "invalid_choice": "INVALID_CHOICE",
+    "max_length": "TOO_LONG",
+    "blank": "REQUIRED",
+}
+
+_SIMPLE = {
+    exceptions.ParseError: "PARSE_ERROR",
+    exceptions.NotAuthenticated: "NOT_AUTHENTICATED",
+    exceptions.AuthenticationFailed: "AUTHENTICATION_FAILED",
+    exceptions.PermissionDenied: "PERMISSION_DENIED",
+    exceptions.NotFound: "NOT_FOUND",
+    exceptions.MethodNotAllowed: "METHOD_NOT_ALLOWED",
+    exceptions.NotAcceptable: "NOT_ACCEPTABLE",
+    exceptions.UnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
+    exceptions.Throttled: "THROTTLED",
+}
+
+
+def error_body(errors: Iterable[FieldError]) -> dict[str, Any]:
+    return {"ok": False, "errors": [{"path": e.path, "code": e.code, "message": e.message} for e in errors]}
+
+
+def camel(name: str) -> str:
+    """snake_case → camelCase, the JSON edge's spelling (a name already in camelCase is unchanged)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def flatten_drf_errors(detail: Any, prefix: str = "") -> list[tuple[str, exceptions.ErrorDetail]]:
+    """DRF's nested error dicts/lists → (dotted path, detail) pairs; list items keep their index."""
+    if isinstance(detail, Mapping):
+        out: list[tuple[str, exceptions.ErrorDetail]] = []
+        for key, value in detail.items():
+            key = "" if key in ("non_field_errors", "__all__") else camel(str(key))
+            out.extend(flatten_drf_errors(value, f"{prefix}.{key}" if prefix and key else prefix or key))
+        return out
+    if isinstance(detail, list):
+        out = []
+        for index, value in enumerate(detail):
+            if isinstance(value, Mapping | list):
+                if value:  # an empty entry is a list item that had no error
+                    out.extend(flatten_drf_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                out.append((prefix, value))
+        return out
+    return [(prefix, detail)]
+
+
+def _drf_validation_response(exc: exceptions.ValidationError) -> Response:
+    pairs = flatten_drf_errors(exc.detail)
+    codes = {getattr(detail, "code", "invalid") for _, detail in pairs}
+    http_status = 400 if codes & _TYPE_CODES else 422
+    errors = [
+        FieldError(
+            path,
+            _CODE_RENAMES.get(str(getattr(d, "code", "")), str(getattr(d, "code", "invalid")).upper()),
+            str(d),
+        )
+        for path, d in pairs
+    ]
+    return Response(error_body(errors), status=http_status)
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every client error becomes {"ok": false, "errors": [...]}.
+
+    Anything not recognised returns None, so DRF re-raises it and a real bug still surfaces as a 500.
+    """
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, ValidationFailed):
+        set_rollback()
+        return Response(error_body(exc.errors), status=exc.status_code)
+    if isinstance(exc, exceptions.ValidationError):
+        set_rollback()
+        return _drf_validation_response(exc)
+    if isinstance(exc, exceptions.APIException):
+        set_rollback()
+        code = next((c for cls, c in _SIMPLE.items() if isinstance(exc, cls)), None)
+        if code is None:
+            code = re.sub(r"[^A-Z0-9]+", "_", str(exc.default_code).upper())
+        response = Response(error_body([FieldError("", code, str(exc.detail))]), status=exc.status_code)
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            response.status_code = status.HTTP_401_UNAUTHORIZED
+            response["WWW-Authenticate"] = getattr(exc, "auth_header", None) or "Token"
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+    return None
+
+
+def json_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """The 404 for /api/ paths no route matches, in the contract's shape."""
+    body = error_body([FieldError("", "NOT_FOUND", "No such endpoint.")])
+    return JsonResponse(body, status=404)
+
+
+def json_server_error(request: HttpRequest) -> JsonResponse:
+    body = error_body([FieldError("", "SERVER_ERROR", "Something went wrong on our side; it was logged.")])
+    return JsonResponse(body, status=500)

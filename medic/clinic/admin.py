@@ -1,0 +1,219 @@
+"""Django admin for the clinic directory, scoped to the staff member's clinics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from medic.clinic.admin_scoping import ADMIN, RECEPTIONIST, ClinicScopedAdmin
+from medic.clinic.models import (
+    ApiToken,
+    AppointmentType,
+    Clinic,
+    ConsultationMode,
+    Doctor,
+    Location,
+    Patient,
+    Room,
+    StaffMembership,
+    User,
+)
+
+admin.site.site_header = "Medic administration"
+admin.site.site_title = "Medic admin"
+admin.site.index_title = "Clinic administration"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Login accounts: superusers only (staff manage people through Doctor, Patient and memberships)."""
+
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_superuser", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Personal info", {"fields": ["full_name"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+class LinksLoginAdmin(ClinicScopedAdmin):
+    """Rows tied to a login account. Accounts are a superuser's to create and link (a staff member can't
+    browse logins outside their clinic), so staff see the account read-only and can't add such rows."""
+
+    login_field = "user"
+    staff_may_add = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, self.login_field]
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
+        fields = list(super().get_autocomplete_fields(request))
+        return fields if request.user.is_superuser else [f for f in fields if f != self.login_field]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        if not (request.user.is_superuser or self.staff_may_add):
+            return False
+        return super().has_add_permission(request, *args)
+
+
+class LocationInline(admin.TabularInline):
+    model = Location
+    extra = 0
+    fields = ["name", "address"]
+    show_change_link = True
+
+
+@admin.register(Clinic)
+class ClinicAdmin(ClinicScopedAdmin):
+    clinic_path = "pk"
+    list_display = ["name", "timezone", "created_at"]
+    search_fields = ["name"]
+    list_filter = ["timezone"]
+    inlines = [LocationInline]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+
+
+@admin.register(Location)
+class LocationAdmin(ClinicScopedAdmin):
+    list_display = ["name", "clinic", "address"]
+    list_filter = ["clinic"]
+    search_fields = ["name", "address", "clinic__name"]
+    autocomplete_fields = ["clinic"]
+    list_select_related = ["clinic"]
+    inlines = [RoomInline]
+
+
+@admin.register(Room)
+class RoomAdmin(ClinicScopedAdmin):
+    clinic_path = "location__clinic"
+    list_display = ["name", "location", "clinic_name"]
+    list_filter = ["location__clinic", "location"]
+    search_fields = ["name", "location__name"]
+    autocomplete_fields = ["location"]
+    list_select_related = ["location__clinic"]
+
+    @admin.display(description="Clinic", ordering="location__clinic__name")
+    def clinic_name(self, obj: Room) -> str:
+        return obj.location.clinic.name
+
+
+class DoctorForm(forms.ModelForm):
+    class Meta:
+        model = Doctor
+        fields = ["user", "clinic", "display_name", "specialty", "timezone", "locations", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        clinic, locations = data.get("clinic"), data.get("locations")
+        if clinic is not None and locations:
+            foreign = [loc.name for loc in locations if loc.clinic_id != clinic.pk]
+            if foreign:
+                self.add_error("locations", f"Not locations of {clinic.name}: {', '.join(foreign)}.")
+        return data
+
+
+class AppointmentTypeInline(admin.TabularInline):
+    model = AppointmentType
+    extra = 0
+    fields = ["name", "duration_minutes", "consultation_modes", "is_active"]
+
+
+@admin.register(Doctor)
+class DoctorAdmin(LinksLoginAdmin):
+    form = DoctorForm
+    list_display = ["display_name", "user", "clinic", "specialty", "timezone", "is_active"]
+    list_filter = ["clinic", "is_active", "locations"]
+    search_fields = ["display_name", "user__email", "specialty"]
+    autocomplete_fields = ["user", "clinic", "locations"]
+    list_select_related = ["user", "clinic"]
+    inlines = [AppointmentTypeInline]
+
+
+class AppointmentTypeForm(forms.ModelForm):
+    consultation_modes = forms.MultipleChoiceField(
+        choices=ConsultationMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any mode.",
+    )
+
+    class Meta:
+        model = AppointmentType
+        fields = ["doctor", "name", "duration_minutes", "consultation_modes", "is_active"]
+
+
+@admin.register(AppointmentType)
+class AppointmentTypeAdmin(ClinicScopedAdmin):
+    form = AppointmentTypeForm
+    clinic_path = "doctor__clinic"
+    list_display = ["name", "doctor", "duration_minutes", "modes", "is_active"]
+    list_filter = ["doctor__clinic", "doctor", "is_active"]
+    search_fields = ["name", "doctor__display_name"]
+    autocomplete_fields = ["doctor"]
+    list_select_related = ["doctor"]
+
+    @admin.display(description="Modes")
+    def modes(self, obj: AppointmentType) -> str:
+        return ", ".join(obj.consultation_modes) or "any"
+
+
+@admin.register(Patient)
+class PatientAdmin(LinksLoginAdmin):
+    staff_may_add = True
+    edit_roles = (ADMIN, RECEPTIONIST)
+    list_display = ["full_name", "email", "phone", "date_of_birth", "clinic"]
+    list_filter = ["clinic"]
+    search_fields = ["full_name", "email", "phone"]
+    autocomplete_fields = ["user", "clinic"]
+    list_select_related = ["clinic"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(LinksLoginAdmin):
+    list_display = ["user", "clinic", "role"]
+    list_filter = ["clinic", "role"]
+    search_fields = ["user__email", "user__full_name", "clinic__name"]
+    autocomplete_fields = ["user", "clinic"]
+    list_select_related = ["user", "clinic"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py issue_token`; here a superuser can see and revoke them."""
+
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__email", "name", "prefix"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,280 @@
+"""The clinic directory: who works where, who books, and the login accounts behind them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class ConsultationMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video"
+    PHONE = "phone", "Phone"
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _zone_names():
+        raise ValidationError(
+            "Unknown IANA time zone %(value)s.", code="INVALID_TIMEZONE", params={"value": value}
+        )
+
+
+class UUIDModel(models.Model):
+    """UUID primary keys everywhere: the API's ids are uuids and never reveal row counts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+    def _create(self, email: str, password: str | None, **fields: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create(email, password, **fields)
+
+
+class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
+    """A login, identified by email (case-insensitive). What it may do comes from the rows linked to it."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Clinic(UUIDModel):
+    name = models.CharField(max_length=200, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(UUIDModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["clinic__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="location_name_unique_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.clinic.name})"
+
+
+class Room(UUIDModel):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["location__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique_per_location")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.location.name}"
+
+
+class Doctor(UUIDModel):
+    """A doctor of one clinic, working at one or more of its locations."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="doctor")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="doctors")
+    display_name = models.CharField(max_length=200)
+    specialty = models.CharField(max_length=200, blank=True)
+    timezone = models.CharField(
+        max_length=64, blank=True, validators=[validate_timezone], help_text="Empty: the clinic's time zone."
+    )
+    locations = models.ManyToManyField(Location, related_name="doctors", blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def effective_timezone(self) -> str:
+        return self.timezone or self.clinic.timezone
+
+
+class Patient(UUIDModel):
+    """Someone who books. Linked to a login when they use the API themselves; staff may create others."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="patient", null=True, blank=True)
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.PROTECT,
+        related_name="patients",
+        null=True,
+        blank=True,
+        help_text="The clinic that registered this patient, if any.",
+    )
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(Lower("email"), name="patient_email_ci_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class AppointmentType(UUIDModel):
+    """A service a doctor offers: how long it lasts and how it may be held."""
+
+    doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, related_name="appointment_types")
+    name = models.CharField(max_length=200)
+    duration_minutes = models.PositiveIntegerField(default=30)
+    consultation_modes = ArrayField(
+        models.CharField(max_length=16, choices=ConsultationMode.choices),
+        default=list,
+        blank=True,
+        help_text="Modes this service may be held in (empty: any).",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["doctor__display_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doctor", "name"], name="appointment_type_name_unique_per_doctor"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=24 * 60),
+                name="appointment_type_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consultation_modes__contained_by=list(ConsultationMode.values)),
+                name="appointment_type_modes_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class StaffMembership(UUIDModel):
+    """Clinic staff: an admin manages the clinic's directory; a receptionist manages patients and bookings."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Clinic admin"
+        RECEPTIONIST = "receptionist", "Receptionist"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.RECEPTIONIST)
+
+    class Meta:
+        ordering = ["clinic__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="membership_unique_per_clinic"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["admin", "receptionist"]), name="membership_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} · {self.get_role_display()} · {self.clinic.name}"
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(UUIDModel):
+    """An API token; only its SHA-256 digest is stored, so a database leak reveals no usable key."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to tell tokens apart.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.email})"
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+        """Create a token for `user`; returns the row and the key, which is shown once and never stored."""
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], digest=hash_token(key))
+        return token, key

@@ -1,0 +1,1 @@
+"""Schedule rules, breaks and availability exceptions."""
