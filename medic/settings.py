@@ -149,6 +149,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConsultationModeEnum": ["in_person", "video", "phone"],
+        "ExceptionKindEnum": ["blocked", "available"],
+        "PreviewWindowKindEnum": ["rule", "opening"],
+        "RoleEnum": ["superuser", "doctor", "admin", "receptionist", "patient"],
+    },
 }
 
 LOGGING = {

@@ -8,3 +8,6 @@ class ClinicConfig(AppConfig):
     label = "clinic"
     verbose_name = "Clinic directory"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from medic.clinic import schema  # noqa: F401 - registers the OpenAPI auth extension

@@ -54,3 +54,18 @@ def test_openapi_schema_and_docs_are_served(client: Client, db: None) -> None:
     assert schema.status_code == 200
     assert "/api/me" in schema.json()["paths"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_openapi_schema_is_valid_and_warning_free(db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    for path in [
+        "/api/doctor/schedule/preview",
+        "/api/doctor/schedule/rules/bulk_upsert",
+        "/api/doctor/schedule/exceptions/{id}",
+    ]:
+        assert path in out.getvalue()

@@ -1,0 +1,372 @@
+"""The JSON edge of scheduling: camelCase shapes out, and the request/response schemas for OpenAPI.
+
+Request bodies are read by `scheduling.validation` (one set of rules for API, admin and models); the
+serializer classes here only describe the shapes for drf-spectacular.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rest_framework import serializers
+
+from scheduling.models import SLOT_INTERVALS, AvailabilityException, ScheduleRule
+from scheduling.selectors import RefData, ScopeKey
+from scheduling.services import Preview, UpsertResult
+
+MODES = ["in_person", "video", "phone"]
+
+
+# --- out: plain functions from domain values to JSON-ready dicts -------------------------------------------
+
+
+def iso_utc(epoch: int, _days: dict[int, str] = {}) -> str:  # noqa: B006 - deliberate memo of date prefixes
+    """Epoch seconds → "2026-03-30T06:00:00Z" without building a datetime per call."""
+    day, rest = divmod(epoch, 86_400)
+    prefix = _days.get(day)
+    if prefix is None:
+        prefix = _days[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%dT")
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}Z"
+
+
+def iso_instant(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def hhmm(value: Any) -> str:
+    return value.strftime("%H:%M")
+
+
+def scope_json(scope: ScopeKey, timezone: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "appointmentTypeId": scope.appointment_type_id,
+        "doctorLocationId": scope.location_id,
+        "locationRoomId": scope.room_id,
+        "consultationMode": scope.consultation_mode,
+    }
+    if timezone is not None:
+        out["timezone"] = timezone
+    return out
+
+
+def refdata_json(data: RefData) -> dict[str, Any]:
+    return {
+        "appointmentTypes": [
+            {
+                "id": t.pk,
+                "name": t.name,
+                "durationMinutes": t.duration_minutes,
+                "consultationModes": t.consultation_modes or MODES,
+            }
+            for t in data.appointment_types
+        ],
+        "locations": [{"id": pk, "name": name} for pk, name in data.locations],
+        "rooms": [{"id": pk, "name": name, "locationId": loc} for pk, name, loc in data.rooms],
+        "consultationModes": data.consultation_modes,
+        "slotIntervals": data.slot_intervals,
+        "timezoneDefault": data.timezone_default,
+    }
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def rule_json(rule: ScheduleRule) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "dayOfWeek": rule.day_of_week,
+        "workStartLocal": hhmm(rule.work_start_local),
+        "workEndLocal": hhmm(rule.work_end_local),
+        "slotIntervalMinutes": rule.slot_interval_minutes,
+        "priority": rule.priority,
+        "effectiveFrom": _date(rule.effective_from),
+        "effectiveTo": _date(rule.effective_to),
+        "isActive": rule.is_active,
+        "timezone": rule.timezone,
+        "breaks": [
+            {
+                "id": b.pk,
+                "breakStartLocal": hhmm(b.break_start_local),
+                "breakEndLocal": hhmm(b.break_end_local),
+                "label": b.label,
+            }
+            for b in rule.breaks.all()
+        ],
+    }
+
+
+def form_days_json(rules: Iterable[ScheduleRule]) -> list[dict[str, Any]]:
+    """The rules in the Add Slot form's shape: all seven days, a day without active rules disabled."""
+    by_day: dict[int, list[ScheduleRule]] = {d: [] for d in range(1, 8)}
+    for rule in rules:
+        if rule.is_active:
+            by_day[rule.day_of_week].append(rule)
+    return [
+        {
+            "dayOfWeek": day,
+            "enabled": bool(day_rules),
+            "windows": [
+                {
+                    "workStartLocal": hhmm(r.work_start_local),
+                    "workEndLocal": hhmm(r.work_end_local),
+                    "slotIntervalMinutes": r.slot_interval_minutes,
+                    "breaks": [
+                        {
+                            "breakStartLocal": hhmm(b.break_start_local),
+                            "breakEndLocal": hhmm(b.break_end_local),
+                            "label": b.label,
+                        }
+                        for b in r.breaks.all()
+                    ],
+                    "priority": r.priority,
+                    "effectiveFrom": _date(r.effective_from),
+                    "effectiveTo": _date(r.effective_to),
+                }
+                for r in sorted(day_rules, key=lambda r: (r.work_start_local, r.priority))
+            ],
+        }
+        for day, day_rules in by_day.items()
+    ]
+
+
+def preview_json(result: Preview) -> dict[str, Any]:
+    return {
+        "summary": {"totalSlots": result.total_slots, "daysEnabled": result.days_enabled},
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "dayOfWeek": day.day_of_week,
+                "windows": [
+                    {
+                        "kind": "rule" if isinstance(ws.key, str) else "opening",
+                        "path": ws.key if isinstance(ws.key, str) else None,
+                        "workStartLocal": ws.work_start_local,
+                        "workEndLocal": ws.work_end_local,
+                        "slotIntervalMinutes": ws.slot_interval_minutes,
+                        "slots": [
+                            {
+                                "startLocal": s.start_local,
+                                "endLocal": s.end_local,
+                                "startUtc": iso_utc(s.start_utc),
+                                "endUtc": iso_utc(s.end_utc),
+                            }
+                            for s in ws.slots
+                        ],
+                    }
+                    for ws in day.windows
+                ],
+            }
+            for day in result.days
+        ],
+        "warnings": [
+            {"path": w.path, "code": w.code, "message": w.message, "severity": w.severity}
+            for w in result.warnings
+        ],
+    }
+
+
+def upsert_json(result: UpsertResult) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "insertedRules": result.inserted_rules,
+        "deletedRules": result.deleted_rules,
+        "version": result.version,
+    }
+
+
+def exception_json(exc: AvailabilityException) -> dict[str, Any]:
+    return {
+        "id": exc.pk,
+        "kind": exc.kind,
+        "startsAt": iso_instant(exc.starts_at),
+        "endsAt": iso_instant(exc.ends_at),
+        "slotIntervalMinutes": exc.slot_interval_minutes,
+        "reason": exc.reason,
+        "source": exc.source,
+        "scope": scope_json(
+            ScopeKey(exc.appointment_type_id, exc.location_id, exc.room_id, exc.consultation_mode)
+        ),
+    }
+
+
+# --- documentation-only serializers (drf-spectacular) -------------------------------------------------------
+
+
+class ScopeSchema(serializers.Serializer):
+    appointmentTypeId = serializers.UUIDField(allow_null=True, required=False)
+    doctorLocationId = serializers.UUIDField(allow_null=True, required=False)
+    locationRoomId = serializers.UUIDField(allow_null=True, required=False)
+    consultationMode = serializers.ChoiceField(MODES, allow_null=True, required=False)
+
+
+class FormScopeSchema(ScopeSchema):
+    timezone = serializers.CharField(help_text="IANA time zone, e.g. Europe/Athens.")
+
+
+class BreakSchema(serializers.Serializer):
+    breakStartLocal = serializers.CharField(help_text="HH:MM")
+    breakEndLocal = serializers.CharField(help_text="HH:MM")
+    label = serializers.CharField(required=False, allow_blank=True)
+
+
+class WindowSchema(serializers.Serializer):
+    workStartLocal = serializers.CharField(help_text="HH:MM")
+    workEndLocal = serializers.CharField(help_text="HH:MM")
+    slotIntervalMinutes = serializers.ChoiceField(list(SLOT_INTERVALS))
+    breaks = BreakSchema(many=True, required=False)
+    priority = serializers.IntegerField(required=False, default=0)
+    effectiveFrom = serializers.DateField(allow_null=True, required=False)
+    effectiveTo = serializers.DateField(allow_null=True, required=False)
+
+
+class DaySchema(serializers.Serializer):
+    dayOfWeek = serializers.IntegerField(min_value=1, max_value=7, help_text="ISO weekday, Monday = 1.")
+    enabled = serializers.BooleanField()
+    windows = WindowSchema(many=True)
+
+
+class DateRangeSchema(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class PreviewRequestSchema(serializers.Serializer):
+    doctorId = serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")
+    scope = FormScopeSchema()
+    days = DaySchema(many=True)
+    dateRange = DateRangeSchema(required=False, help_text="Default: the next 7 days; at most 366 days.")
+
+
+class BulkUpsertRequestSchema(serializers.Serializer):
+    doctorId = serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")
+    scope = FormScopeSchema()
+    days = DaySchema(many=True)
+    replaceMode = serializers.ChoiceField(["replace_selected_days", "append"], required=False)
+    expectedVersion = serializers.CharField(required=False, help_text="The `version` you loaded.")
+
+
+class SlotSchema(serializers.Serializer):
+    startLocal = serializers.CharField()
+    endLocal = serializers.CharField()
+    startUtc = serializers.DateTimeField()
+    endUtc = serializers.DateTimeField()
+
+
+class PreviewWindowSchema(serializers.Serializer):
+    kind = serializers.ChoiceField(["rule", "opening"])
+    path = serializers.CharField(allow_null=True, help_text="The form window it comes from (rules only).")
+    workStartLocal = serializers.CharField()
+    workEndLocal = serializers.CharField()
+    slotIntervalMinutes = serializers.IntegerField()
+    slots = SlotSchema(many=True)
+
+
+class PreviewDaySchema(serializers.Serializer):
+    date = serializers.DateField()
+    dayOfWeek = serializers.IntegerField()
+    windows = PreviewWindowSchema(many=True)
+
+
+class WarningSchema(serializers.Serializer):
+    path = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    severity = serializers.ChoiceField(["error", "warning"])
+
+
+class SummarySchema(serializers.Serializer):
+    totalSlots = serializers.IntegerField()
+    daysEnabled = serializers.IntegerField()
+
+
+class PreviewResponseSchema(serializers.Serializer):
+    summary = SummarySchema()
+    days = PreviewDaySchema(many=True)
+    warnings = WarningSchema(many=True)
+
+
+class UpsertResponseSchema(serializers.Serializer):
+    ok = serializers.BooleanField()
+    insertedRules = serializers.IntegerField()
+    deletedRules = serializers.IntegerField()
+    version = serializers.CharField()
+
+
+class StoredBreakSchema(BreakSchema):
+    id = serializers.UUIDField()
+
+
+class RuleSchema(serializers.Serializer):
+    id = serializers.UUIDField()
+    dayOfWeek = serializers.IntegerField()
+    workStartLocal = serializers.CharField()
+    workEndLocal = serializers.CharField()
+    slotIntervalMinutes = serializers.IntegerField()
+    priority = serializers.IntegerField()
+    effectiveFrom = serializers.DateField(allow_null=True)
+    effectiveTo = serializers.DateField(allow_null=True)
+    isActive = serializers.BooleanField()
+    timezone = serializers.CharField()
+    breaks = StoredBreakSchema(many=True)
+
+
+class RulesResponseSchema(serializers.Serializer):
+    version = serializers.CharField()
+    scope = FormScopeSchema()
+    rules = RuleSchema(many=True)
+    days = DaySchema(many=True)
+
+
+class AppointmentTypeRefSchema(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    durationMinutes = serializers.IntegerField()
+    consultationModes = serializers.ListField(child=serializers.ChoiceField(MODES))
+
+
+class NamedSchema(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class RoomRefSchema(NamedSchema):
+    locationId = serializers.UUIDField()
+
+
+class RefDataSchema(serializers.Serializer):
+    appointmentTypes = AppointmentTypeRefSchema(many=True)
+    locations = NamedSchema(many=True)
+    rooms = RoomRefSchema(many=True)
+    consultationModes = serializers.ListField(child=serializers.CharField())
+    slotIntervals = serializers.ListField(child=serializers.IntegerField())
+    timezoneDefault = serializers.CharField()
+
+
+class ExceptionRequestSchema(serializers.Serializer):
+    doctorId = serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")
+    kind = serializers.ChoiceField(["blocked", "available"])
+    startsAt = serializers.DateTimeField(help_text="ISO 8601 instant with offset.")
+    endsAt = serializers.DateTimeField(help_text="ISO 8601 instant with offset.")
+    slotIntervalMinutes = serializers.ChoiceField(list(SLOT_INTERVALS), required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    scope = ScopeSchema(required=False)
+
+
+class ExceptionSchema(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(["blocked", "available"])
+    startsAt = serializers.DateTimeField()
+    endsAt = serializers.DateTimeField()
+    slotIntervalMinutes = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    source = serializers.CharField()
+    scope = ScopeSchema()
+
+
+class ExceptionListSchema(serializers.Serializer):
+    exceptions = ExceptionSchema(many=True)

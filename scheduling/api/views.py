@@ -1,0 +1,225 @@
+"""Thin DRF views over scheduling's services and selectors: HTTP in, JSON out, nothing else."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from medic.clinic.authentication import ApiTokenAuthentication
+from medic.clinic.models import ConsultationMode, Doctor
+from medic.clinic.permissions import doctors_actable_by, resolve_doctor
+from medic.errors import FieldError, ValidationFailed
+from scheduling import selectors, services
+from scheduling.api import serializers as s
+from scheduling.models import AvailabilityException
+from scheduling.validation import parse_instant
+
+DOCTOR_ID = OpenApiParameter(
+    "doctorId", str, description="Staff only: act for this doctor of their clinic (else: the caller's own)."
+)
+SCOPE_PARAMS = [
+    OpenApiParameter("appointmentTypeId", str, description="Absent = any service."),
+    OpenApiParameter("doctorLocationId", str, description="Absent = any location."),
+    OpenApiParameter("locationRoomId", str, description="Absent = any room."),
+    OpenApiParameter(
+        "consultationMode", str, enum=list(ConsultationMode.values), description="Absent = any."
+    ),
+]
+ERRORS = {400: None, 401: None, 404: None, 422: None}
+
+
+def doctor_for(request: Request) -> Doctor:
+    """The doctor this request acts for: `doctorId` from the query or the JSON body, else the caller."""
+    doctor_id = request.query_params.get("doctorId")
+    if doctor_id is None and isinstance(request.data, dict):
+        doctor_id = request.data.get("doctorId")
+    return resolve_doctor(request.user, doctor_id)
+
+
+def scope_from_query(request: Request, doctor: Doctor) -> selectors.ScopeKey:
+    """The exact scope named by query parameters; an id that is not the doctor's is UNKNOWN_REFERENCE."""
+    refs = selectors.references_for(doctor)
+    errors: list[FieldError] = []
+
+    def ref(name: str, allowed: Any) -> uuid.UUID | None:
+        raw = request.query_params.get(name)
+        if raw in (None, ""):
+            return None
+        try:
+            value = uuid.UUID(raw)
+        except ValueError:
+            value = None
+        if value is None or value not in allowed:
+            errors.append(FieldError(name, "UNKNOWN_REFERENCE", f"No such {name[:-2]} for this doctor."))
+            return None
+        return value
+
+    scope = selectors.ScopeKey(
+        appointment_type_id=ref("appointmentTypeId", refs.appointment_type_ids),
+        location_id=ref("doctorLocationId", refs.location_ids),
+        room_id=ref("locationRoomId", refs.room_locations),
+        consultation_mode=request.query_params.get("consultationMode") or None,
+    )
+    if scope.consultation_mode is not None and scope.consultation_mode not in ConsultationMode.values:
+        errors.append(
+            FieldError(
+                "consultationMode", "INVALID_CHOICE", "Use in_person, video or phone (or leave it out)."
+            )
+        )
+    if (
+        scope.room_id is not None
+        and scope.location_id is not None
+        and refs.room_locations[scope.room_id] != scope.location_id
+    ):
+        errors.append(FieldError("locationRoomId", "UNKNOWN_REFERENCE", "This room is not at that location."))
+    if errors:
+        raise ValidationFailed(errors)
+    return scope
+
+
+class ScheduleViewSet(viewsets.ViewSet):
+    """The doctor's recurring weekly hours: the backend of the Add Slot modal."""
+
+    @extend_schema(parameters=[DOCTOR_ID], responses={200: s.RefDataSchema, **ERRORS}, tags=["schedule"])
+    @action(detail=False, methods=["get"])
+    def refdata(self, request: Request) -> Response:
+        """Services, locations, rooms, modes, intervals and the default time zone for the modal's selects."""
+        return Response(s.refdata_json(selectors.refdata_for(doctor_for(request))))
+
+    @extend_schema(
+        parameters=[DOCTOR_ID, *SCOPE_PARAMS],
+        responses={200: s.RulesResponseSchema, **ERRORS},
+        tags=["schedule"],
+    )
+    @action(detail=False, methods=["get"])
+    def rules(self, request: Request) -> Response:
+        """The stored rules of exactly this scope, flat and in the form's shape, with the schedule version."""
+        doctor = doctor_for(request)
+        scope = scope_from_query(request, doctor)
+        rules = list(selectors.rules_in_scope(doctor, scope))
+        timezone = rules[0].timezone if rules else doctor.effective_timezone
+        return Response(
+            {
+                "version": selectors.schedule_version(doctor),
+                "scope": s.scope_json(scope, timezone),
+                "rules": [s.rule_json(r) for r in rules],
+                "days": s.form_days_json(rules),
+            }
+        )
+
+    @extend_schema(
+        request=s.PreviewRequestSchema, responses={200: s.PreviewResponseSchema, **ERRORS}, tags=["schedule"]
+    )
+    @action(detail=False, methods=["post"])
+    def preview(self, request: Request) -> Response:
+        """The slots the form would create over `dateRange`; every problem comes back as a warning."""
+        return Response(s.preview_json(services.preview(doctor=doctor_for(request), payload=request.data)))
+
+    @extend_schema(
+        request=s.BulkUpsertRequestSchema,
+        responses={200: s.UpsertResponseSchema, 409: None, **ERRORS},
+        tags=["schedule"],
+    )
+    @action(detail=False, methods=["post"], url_path="rules/bulk_upsert")
+    def bulk_upsert(self, request: Request) -> Response:
+        """Save the form in one transaction: 422 with every error, 409 SCHEDULE_CHANGED on a stale version."""
+        return Response(s.upsert_json(services.bulk_upsert(doctor=doctor_for(request), payload=request.data)))
+
+
+def _bound(request: Request, name: str, zone: zoneinfo.ZoneInfo, *, end: bool) -> datetime | None:
+    """A list filter: an instant with offset, or a date in the doctor's zone (an end date is inclusive)."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    instant = parse_instant(raw)
+    if instant is not None:
+        return instant
+    try:
+        day = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationFailed(
+            [FieldError(name, "INVALID_DATE", "Use YYYY-MM-DD or an ISO 8601 instant with offset.")]
+        )
+    return datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=zone)
+
+
+def _source_of(request: Request, doctor: Doctor) -> str:
+    if isinstance(request.successful_authenticator, ApiTokenAuthentication):
+        return AvailabilityException.Source.API
+    if doctor.user_id == request.user.pk:
+        return AvailabilityException.Source.DOCTOR
+    return AvailabilityException.Source.STAFF
+
+
+class ExceptionViewSet(viewsets.ViewSet):
+    """Time off (`blocked`) and ad-hoc openings (`available`) of a doctor."""
+
+    lookup_value_regex = "[^/]+"
+
+    def _get(self, request: Request, pk: str) -> AvailabilityException:
+        try:
+            key = uuid.UUID(str(pk))
+        except ValueError as exc:
+            raise Http404 from exc
+        found = (
+            AvailabilityException.objects.select_related("doctor__clinic")
+            .filter(pk=key, doctor__in=doctors_actable_by(request.user))
+            .first()
+        )
+        if found is None:
+            raise Http404
+        return found
+
+    @extend_schema(
+        parameters=[
+            DOCTOR_ID,
+            OpenApiParameter("start", str, description="From this date (doctor's zone) or instant."),
+            OpenApiParameter("end", str, description="Up to this date (inclusive) or instant."),
+        ],
+        responses={200: s.ExceptionListSchema, **ERRORS},
+        tags=["time off"],
+    )
+    def list(self, request: Request) -> Response:
+        doctor = doctor_for(request)
+        zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
+        rows = selectors.exceptions_between(
+            doctor, _bound(request, "start", zone, end=False), _bound(request, "end", zone, end=True)
+        )
+        return Response({"exceptions": [s.exception_json(e) for e in rows]})
+
+    @extend_schema(
+        request=s.ExceptionRequestSchema, responses={201: s.ExceptionSchema, **ERRORS}, tags=["time off"]
+    )
+    def create(self, request: Request) -> Response:
+        doctor = doctor_for(request)
+        exc = services.create_exception(
+            doctor=doctor, payload=request.data, source=_source_of(request, doctor)
+        )
+        return Response(s.exception_json(exc), status=201)
+
+    @extend_schema(responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"])
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(s.exception_json(self._get(request, pk)))
+
+    @extend_schema(
+        request=s.ExceptionRequestSchema, responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"]
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        exc = services.update_exception(exc=self._get(request, pk), payload=request.data)
+        return Response(s.exception_json(exc))
+
+    @extend_schema(responses={204: None, **ERRORS}, tags=["time off"])
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.delete_exception(exc=self._get(request, pk))
+        return Response(status=204)

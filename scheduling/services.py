@@ -1,0 +1,322 @@
+"""Writes and computed reads of the schedule: preview (no writes) and the transactional bulk upsert."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from medic.clinic.models import Doctor
+from medic.errors import Conflict, FieldError
+from scheduling import slots
+from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
+from scheduling.selectors import ScopeKey, exceptions_applying, references_for
+from scheduling.validation import (
+    DayForm,
+    ExceptionForm,
+    ScheduleForm,
+    Scope,
+    WindowForm,
+    parse_exception_payload,
+    parse_schedule_payload,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewWarning:
+    path: str
+    code: str
+    message: str
+    severity: str  # "error" (would block a save) or "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    days: list[slots.DaySlots]
+    total_slots: int
+    days_enabled: int
+    warnings: list[PreviewWarning]
+    zone: zoneinfo.ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    inserted_rules: int
+    deleted_rules: int
+    version: str
+
+
+def scope_key(scope: Scope) -> ScopeKey:
+    return ScopeKey(
+        appointment_type_id=scope.appointment_type_id,
+        location_id=scope.doctor_location_id,
+        room_id=scope.location_room_id,
+        consultation_mode=scope.consultation_mode,
+    )
+
+
+def _windows_of(days: Iterable[DayForm]) -> list[slots.Window]:
+    return [
+        slots.Window(
+            day_of_week=day.day_of_week,
+            work_start=w.work_start,
+            work_end=w.work_end,
+            slot_interval_minutes=w.slot_interval_minutes,
+            breaks=tuple(slots.Break(b.start, b.end, b.label or None) for b in w.breaks),
+            priority=w.priority,
+            effective_from=w.effective_from,
+            effective_to=w.effective_to,
+            key=w.path,
+        )
+        for day in days
+        if day.enabled
+        for w in day.windows
+    ]
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _remainder_minutes(window: WindowForm) -> int:
+    """Minutes of the window, outside its breaks, that fit no whole slot (on a day without a DST change)."""
+    cursor, left = _minutes(window.work_start), 0
+    for brk in sorted(window.breaks, key=lambda b: b.start):
+        left += (_minutes(brk.start) - cursor) % window.slot_interval_minutes
+        cursor = _minutes(brk.end)
+    return left + (_minutes(window.work_end) - cursor) % window.slot_interval_minutes
+
+
+def _rule_warnings(form: ScheduleForm, days: Sequence[slots.DaySlots]) -> list[PreviewWarning]:
+    warnings: list[PreviewWarning] = []
+    for day in form.days:
+        if not day.enabled:
+            continue
+        for window in day.windows:
+            left = _remainder_minutes(window)
+            if left:
+                warnings.append(
+                    PreviewWarning(
+                        f"{window.path}.workEndLocal",
+                        "WINDOW_REMAINDER",
+                        f"{left} minute(s) of this window fit no whole {window.slot_interval_minutes}-minute "
+                        "slot and stay unbookable.",
+                        "warning",
+                    )
+                )
+    shifted: dict[str, list[date]] = {}
+    for day_slots in days:
+        for ws in day_slots.windows:
+            if ws.dst_shifted and isinstance(ws.key, str):
+                shifted.setdefault(ws.key, []).append(day_slots.date)
+    for path, dates in shifted.items():
+        listed = ", ".join(d.isoformat() for d in dates[:3]) + (" …" if len(dates) > 3 else "")
+        warnings.append(
+            PreviewWarning(
+                f"{path}.workStartLocal",
+                "DST_SHIFTED",
+                f"The clocks change during this window on {listed}: "
+                "that day has more or fewer slots than usual.",
+                "warning",
+            )
+        )
+    return warnings
+
+
+def _utc_bounds(zone: zoneinfo.ZoneInfo, start: date, end: date) -> tuple[datetime, datetime]:
+    """UTC instants that certainly cover local dates start..end in `zone` (a day of slack each side)."""
+    lo = datetime.combine(start - timedelta(days=1), time(), tzinfo=UTC)
+    hi = datetime.combine(end + timedelta(days=2), time(), tzinfo=UTC)
+    return lo, hi
+
+
+def _exception_inputs(
+    exceptions: Iterable[AvailabilityException],
+) -> tuple[list[tuple[int, int]], list[slots.Opening]]:
+    blocked: list[tuple[int, int]] = []
+    openings: list[slots.Opening] = []
+    for exc in exceptions:
+        start, end = int(exc.starts_at.timestamp()), int(exc.ends_at.timestamp())
+        if exc.kind == AvailabilityException.Kind.BLOCKED:
+            blocked.append((start, end))
+        else:
+            openings.append(slots.Opening(start, end, exc.slot_interval_minutes or 30, key=exc.pk))
+    return blocked, openings
+
+
+def preview(*, doctor: Doctor, payload: object, today: date | None = None) -> Preview:
+    """Slots the Add Slot form would create, with every problem as a warning; writes nothing.
+
+    Stored exceptions that apply to the form's scope are applied (time off removes slots, openings add).
+    """
+    result = parse_schedule_payload(
+        payload, refs=references_for(doctor), today=today or _today_for(doctor), mode="preview"
+    )
+    form = result.form
+    warnings = [PreviewWarning(e.path, e.code, e.message, "error") for e in result.errors]
+    try:
+        zone = zoneinfo.ZoneInfo(form.scope.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(doctor.effective_timezone)  # errors already say why nothing previews
+    start, end = form.date_range
+    blocked: list[tuple[int, int]] = []
+    openings: list[slots.Opening] = []
+    if form.days:
+        lo, hi = _utc_bounds(zone, start, end)
+        stored = exceptions_applying(doctor, scope_key(form.scope), starts_before=hi, ends_after=lo)
+        blocked, openings = _exception_inputs(stored)
+    days = slots.expand(_windows_of(form.days), zone, start, end, blocked=blocked, openings=openings)
+    warnings.extend(_rule_warnings(form, days))
+    return Preview(
+        days=days,
+        total_slots=slots.total_slots(days),
+        days_enabled=sum(1 for d in form.days if d.enabled and d.windows),
+        warnings=warnings,
+        zone=zone,
+    )
+
+
+def _today_for(doctor: Doctor) -> date:
+    return dj_timezone.now().astimezone(zoneinfo.ZoneInfo(doctor.effective_timezone)).date()
+
+
+def lock_schedule(doctor: Doctor) -> DoctorSchedule:
+    """The doctor's schedule row, locked until the transaction ends (created on first use)."""
+    DoctorSchedule.objects.get_or_create(doctor=doctor)
+    return DoctorSchedule.objects.select_for_update().get(doctor=doctor)
+
+
+def bump_version(schedule: DoctorSchedule) -> str:
+    schedule.version += 1
+    schedule.save(update_fields=["version", "updated_at"])
+    return str(schedule.version)
+
+
+def bulk_upsert(*, doctor: Doctor, payload: object, today: date | None = None) -> UpsertResult:
+    """Save the Add Slot form in one transaction, all or nothing.
+
+    `replace_selected_days`: for this doctor and exactly this scope (the timezone is not part of it), every
+    day present replaces what it had (a disabled day becomes empty); absent days are untouched.
+    `append`: only inserts. Concurrent saves for one doctor serialise on the schedule row's lock, and a stale
+    `expectedVersion` is refused (409 SCHEDULE_CHANGED) so nobody overwrites an edit they have not seen.
+    """
+    form = parse_schedule_payload(
+        payload, refs=references_for(doctor), today=today or _today_for(doctor), mode="save"
+    ).raise_if_invalid()
+    scope = scope_key(form.scope)
+    with transaction.atomic():
+        schedule = lock_schedule(doctor)
+        if form.expected_version is not None and form.expected_version != str(schedule.version):
+            raise Conflict(
+                [
+                    FieldError(
+                        "expectedVersion",
+                        "SCHEDULE_CHANGED",
+                        "This schedule was changed since you loaded it. Reload it, then save again.",
+                    )
+                ]
+            )
+        deleted = 0
+        if form.replace_mode == "replace_selected_days":
+            doomed = ScheduleRule.objects.filter(
+                scope.exact_filter(), doctor=doctor, day_of_week__in=[d.day_of_week for d in form.days]
+            )
+            # One SELECT and two DELETEs however many rules (breaks are fast-deleted with their rules).
+            deleted = doomed.delete()[1].get(ScheduleRule._meta.label, 0)
+        rules, breaks = _rows_for(doctor, form, scope)
+        ScheduleRule.objects.bulk_create(rules)
+        ScheduleRuleBreak.objects.bulk_create(breaks)
+        version = bump_version(schedule)
+    return UpsertResult(inserted_rules=len(rules), deleted_rules=deleted, version=version)
+
+
+def _rows_for(
+    doctor: Doctor, form: ScheduleForm, scope: ScopeKey
+) -> tuple[list[ScheduleRule], list[ScheduleRuleBreak]]:
+    rules: list[ScheduleRule] = []
+    breaks: list[ScheduleRuleBreak] = []
+    for day in form.days:
+        if not day.enabled:
+            continue
+        for w in day.windows:
+            rule = ScheduleRule(
+                doctor=doctor,
+                timezone=form.scope.timezone,
+                appointment_type_id=scope.appointment_type_id,
+                location_id=scope.location_id,
+                room_id=scope.room_id,
+                consultation_mode=scope.consultation_mode,
+                day_of_week=day.day_of_week,
+                work_start_local=w.work_start,
+                work_end_local=w.work_end,
+                slot_interval_minutes=w.slot_interval_minutes,
+                priority=w.priority,
+                effective_from=w.effective_from,
+                effective_to=w.effective_to,
+            )
+            rules.append(rule)
+            breaks.extend(
+                ScheduleRuleBreak(rule=rule, break_start_local=b.start, break_end_local=b.end, label=b.label)
+                for b in w.breaks
+            )
+    return rules, breaks
+
+
+# --- time off and openings ------------------------------------------------------------------------------
+
+
+def _apply_exception_form(exc: AvailabilityException, form: ExceptionForm) -> None:
+    exc.kind = form.kind
+    exc.starts_at = form.starts_at
+    exc.ends_at = form.ends_at
+    exc.slot_interval_minutes = form.slot_interval_minutes
+    exc.reason = form.reason
+    exc.appointment_type_id = form.scope.appointment_type_id
+    exc.location_id = form.scope.doctor_location_id
+    exc.room_id = form.scope.location_room_id
+    exc.consultation_mode = form.scope.consultation_mode
+
+
+def create_exception(*, doctor: Doctor, payload: object, source: str) -> AvailabilityException:
+    """Add time off or an opening for `doctor`; 422 with every problem, nothing written."""
+    form = parse_exception_payload(payload, refs=references_for(doctor))
+    exc = AvailabilityException(doctor=doctor, source=source)
+    _apply_exception_form(exc, form)
+    exc.save()
+    return exc
+
+
+def update_exception(*, exc: AvailabilityException, payload: object) -> AvailabilityException:
+    """Change some fields (PATCH): the stored values fill in what the payload leaves out, then the
+    whole result is validated as one, so a change can never leave an inconsistent row behind."""
+    if not isinstance(payload, dict):
+        parse_exception_payload(payload, refs=None)  # raises the contract's 400
+        raise AssertionError("unreachable")
+    current: dict[str, object] = {
+        "kind": exc.kind,
+        "startsAt": exc.starts_at.isoformat(),
+        "endsAt": exc.ends_at.isoformat(),
+        "slotIntervalMinutes": exc.slot_interval_minutes,
+        "reason": exc.reason,
+        "scope": {
+            "appointmentTypeId": str(exc.appointment_type_id) if exc.appointment_type_id else None,
+            "doctorLocationId": str(exc.location_id) if exc.location_id else None,
+            "locationRoomId": str(exc.room_id) if exc.room_id else None,
+            "consultationMode": exc.consultation_mode,
+        },
+    }
+    merged = {**current, **{k: v for k, v in payload.items() if k in current}}
+    if payload.get("kind") == "blocked" and "slotIntervalMinutes" not in payload:
+        merged["slotIntervalMinutes"] = None  # turning an opening into time off drops its interval
+    form = parse_exception_payload(merged, refs=references_for(exc.doctor))
+    _apply_exception_form(exc, form)
+    exc.save()
+    return exc
+
+
+def delete_exception(*, exc: AvailabilityException) -> None:
+    exc.delete()
