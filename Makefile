@@ -63,6 +63,7 @@ format: install ## apply ruff's fixes and formatting
 
 bench: install ## benchmarks (figures go in issue notes)
 	$(BIN)/python -m bench.bench_slots
+	$(BIN)/python -m bench.bench_upsert
 
 db-stop: ## stop the embedded PostgreSQL of this checkout
 	@$(BIN)/python -c "from pathlib import Path; from medic.db import stop_embedded; print('stopped' if stop_embedded(Path('.data/postgres').resolve()) else 'not running')"

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
+    "django_vite",
+    "inertia",
     "medic.clinic",
     "scheduling",
     "appointments",
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "inertia.middleware.InertiaMiddleware",
 ]
 
 ROOT_URLCONF = "medic.urls"
@@ -116,6 +119,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = (
     True  # serve straight from the app folders too, so a missed collectstatic is harmless
 )
+
+# The React pages: Vite builds frontend/ into static/dist/ (make run / make test), django-vite reads its
+# manifest, inertia-django hands each page its props. VITE_DEV=true serves from a running `npm run dev`.
+DJANGO_VITE = {
+    "default": {
+        "dev_mode": env.bool("VITE_DEV", default=False),
+        "static_url_prefix": "dist",
+        "manifest_path": BASE_DIR / "static" / "dist" / ".vite" / "manifest.json",
+    }
+}
+INERTIA_LAYOUT = "inertia_layout.html"
+INERTIA_VERSION = "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the React page reads it to send X-CSRFToken

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from medic import views
 from medic.api import json_not_found
+from scheduling.views import schedule_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("doctor/schedule", schedule_page, name="doctor-schedule"),
     path("api/me", views.me, name="api-me"),
     path("api/", include("scheduling.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

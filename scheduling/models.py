@@ -142,7 +142,9 @@ class ScheduleRuleBreak(models.Model):
     """A pause inside a rule's window (lunch); breaks of one window never overlap."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    rule = models.ForeignKey(ScheduleRule, on_delete=models.CASCADE, related_name="breaks")
+    # The database cascades (ON DELETE CASCADE, migration 0002), so Django need not: deleting any number of
+    # rules is then one DELETE statement instead of a SELECT and batches of DELETEs.
+    rule = models.ForeignKey(ScheduleRule, on_delete=models.DO_NOTHING, related_name="breaks")
     break_start_local = models.TimeField()
     break_end_local = models.TimeField()
     label = models.CharField(max_length=100, blank=True)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone as dj_timezone
 
 from medic.clinic.models import Doctor
-from medic.errors import Conflict, FieldError
+from medic.errors import Conflict, FieldError, ValidationFailed
 from scheduling import slots
 from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
 from scheduling.selectors import ScopeKey, exceptions_applying, references_for
@@ -186,8 +186,7 @@ def _today_for(doctor: Doctor) -> date:
 
 def lock_schedule(doctor: Doctor) -> DoctorSchedule:
     """The doctor's schedule row, locked until the transaction ends (created on first use)."""
-    DoctorSchedule.objects.get_or_create(doctor=doctor)
-    return DoctorSchedule.objects.select_for_update().get(doctor=doctor)
+    return DoctorSchedule.objects.select_for_update().get_or_create(doctor=doctor)[0]
 
 
 def bump_version(schedule: DoctorSchedule) -> str:
@@ -221,17 +220,67 @@ def bulk_upsert(*, doctor: Doctor, payload: object, today: date | None = None) -
                 ]
             )
         deleted = 0
+        if form.replace_mode == "append":
+            _refuse_overlaps_with_stored(doctor, form, scope)
         if form.replace_mode == "replace_selected_days":
             doomed = ScheduleRule.objects.filter(
                 scope.exact_filter(), doctor=doctor, day_of_week__in=[d.day_of_week for d in form.days]
             )
-            # One SELECT and two DELETEs however many rules (breaks are fast-deleted with their rules).
+            # One DELETE however many rules: the database cascades to their breaks.
             deleted = doomed.delete()[1].get(ScheduleRule._meta.label, 0)
         rules, breaks = _rows_for(doctor, form, scope)
         ScheduleRule.objects.bulk_create(rules)
         ScheduleRuleBreak.objects.bulk_create(breaks)
         version = bump_version(schedule)
     return UpsertResult(inserted_rules=len(rules), deleted_rules=deleted, version=version)
+
+
+def _dates_meet(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    return (a_to is None or b_from is None or b_from <= a_to) and (
+        b_to is None or a_from is None or a_from <= b_to
+    )
+
+
+def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: ScopeKey) -> None:
+    """Append adds to what is stored, so a new window may not overlap a stored one of the same priority
+    (the same rule validation applies within one payload). Runs under the schedule lock."""
+    stored = list(
+        ScheduleRule.objects.filter(
+            scope.exact_filter(),
+            doctor=doctor,
+            is_active=True,
+            day_of_week__in=[d.day_of_week for d in form.days],
+        )
+    )
+    errors = []
+    for day in form.days:
+        if not day.enabled:
+            continue
+        for w in day.windows:
+            clash = next(
+                (
+                    r
+                    for r in stored
+                    if r.day_of_week == day.day_of_week
+                    and r.priority == w.priority
+                    and r.work_start_local < w.work_end
+                    and w.work_start < r.work_end_local
+                    and _dates_meet(r.effective_from, r.effective_to, w.effective_from, w.effective_to)
+                ),
+                None,
+            )
+            if clash is not None:
+                errors.append(
+                    FieldError(
+                        f"{w.path}.workStartLocal",
+                        "WINDOWS_OVERLAP",
+                        f"Overlaps the saved window {clash.work_start_local:%H:%M}–"
+                        f"{clash.work_end_local:%H:%M} of the same priority; change the times or the "
+                        "priority, or replace the day instead.",
+                    )
+                )
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _rows_for(

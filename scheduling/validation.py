@@ -331,11 +331,11 @@ def _parse_ref(
         errs.wrong_type(path, "an id (string) or null")
         return None
     if _UUID_RE.fullmatch(value) is None:
-        errs.add(path, "UNKNOWN_REFERENCE", f"Choose one of your {what}, or none.")
+        errs.add(path, "UNKNOWN_REFERENCE", f"Choose one of the doctor's {what}, or none.")
         return None
     ref = UUID(value)
     if known is not None and ref not in known:
-        errs.add(path, "UNKNOWN_REFERENCE", f"This is not one of your {what}.")
+        errs.add(path, "UNKNOWN_REFERENCE", f"This is not one of the doctor's {what}.")
         return None
     return ref
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from medic.clinic.admin_scoping import ADMIN, RECEPTIONIST, ClinicScopedAdmin
+from medic.clinic.admin_scoping import ADMIN, RECEPTIONIST, ClinicScopedAdmin, ClinicScopedInline
 from medic.clinic.models import (
     ApiToken,
     AppointmentType,
@@ -74,7 +74,7 @@ class LinksLoginAdmin(ClinicScopedAdmin):
         return super().has_add_permission(request, *args)
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(ClinicScopedInline):
     model = Location
     extra = 0
     fields = ["name", "address"]
@@ -96,7 +96,7 @@ class ClinicAdmin(ClinicScopedAdmin):
         return request.user.is_superuser
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(ClinicScopedInline):
     model = Room
     extra = 0
 
@@ -140,7 +140,7 @@ class DoctorForm(forms.ModelForm):
         return data
 
 
-class AppointmentTypeInline(admin.TabularInline):
+class AppointmentTypeInline(ClinicScopedInline):
     model = AppointmentType
     extra = 0
     fields = ["name", "duration_minutes", "consultation_modes", "is_active"]

@@ -114,3 +114,28 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         if field is not None and hasattr(field, "queryset"):
             field.queryset = self._scope_choices(request, db_field.related_model, field.queryset)
         return field
+
+
+class ClinicScopedInline(admin.TabularInline):
+    """An inline that may do what its parent admin lets the user do with the parent row.
+
+    Staff have memberships, not Django model permissions, so the default inline checks would hide it.
+    """
+
+    def _parent_admin(self) -> admin.ModelAdmin:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        parent = self._parent_admin()
+        if obj is None:  # the add page
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_add_permission(request, obj)

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('break_start_local', models.TimeField()),
                 ('break_end_local', models.TimeField()),
                 ('label', models.CharField(blank=True, max_length=100)),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='breaks', to='scheduling.schedulerule')),
+                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='breaks', to='scheduling.schedulerule')),
             ],
             options={
                 'ordering': ['rule', 'break_start_local'],

@@ -110,3 +110,29 @@ def test_autocomplete_is_scoped(staff_client: Client, demo) -> None:
     assert response.status_code == 200
     names = {r["text"] for r in response.json()["results"]}
     assert names and not any("Camden" in n for n in names)
+
+
+def test_staff_edit_rooms_inline_on_their_location(staff_client: Client, demo) -> None:
+    location = demo.clinic.locations.get(name="North (Kifisia)")
+    page = staff_client.get(f"/admin/clinic/location/{location.pk}/change/")
+    assert b"rooms-TOTAL_FORMS" in page.content
+    room = location.rooms.get()
+    response = staff_client.post(
+        f"/admin/clinic/location/{location.pk}/change/",
+        {
+            "clinic": str(demo.clinic.pk),
+            "name": location.name,
+            "address": "",
+            "rooms-TOTAL_FORMS": "2",
+            "rooms-INITIAL_FORMS": "1",
+            "rooms-MIN_NUM_FORMS": "0",
+            "rooms-MAX_NUM_FORMS": "1000",
+            "rooms-0-id": str(room.pk),
+            "rooms-0-location": str(location.pk),
+            "rooms-0-name": room.name,
+            "rooms-1-location": str(location.pk),
+            "rooms-1-name": "Room B",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert set(location.rooms.values_list("name", flat=True)) == {"Room A", "Room B"}
