@@ -205,6 +205,21 @@ class AppointmentType(UUIDModel):
         blank=True,
         help_text="Modes this service may be held in (empty: any).",
     )
+    # Booking rules (as Cal.com/Calendly users expect); all shape availability and are re-checked on a hold.
+    buffer_before_minutes = models.PositiveIntegerField(
+        default=0,
+        help_text="Free time kept before each appointment (may not overlap another's time or buffer).",
+    )
+    buffer_after_minutes = models.PositiveIntegerField(
+        default=0, help_text="Free time kept after each appointment."
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        default=60, help_text="How soon before its start a slot may be booked."
+    )
+    max_advance_days = models.PositiveIntegerField(default=90, help_text="How far ahead one may book.")
+    daily_cap = models.PositiveIntegerField(
+        null=True, blank=True, help_text="At most this many bookings of the doctor per day (empty: no cap)."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -220,6 +235,18 @@ class AppointmentType(UUIDModel):
             models.CheckConstraint(
                 condition=models.Q(consultation_modes__contained_by=list(ConsultationMode.values)),
                 name="appointment_type_modes_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(buffer_before_minutes__lte=24 * 60, buffer_after_minutes__lte=24 * 60),
+                name="appointment_type_buffers_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_advance_days__gte=1, max_advance_days__lte=730),
+                name="appointment_type_advance_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_cap__isnull=True) | models.Q(daily_cap__gte=1),
+                name="appointment_type_daily_cap_positive",
             ),
         ]
 

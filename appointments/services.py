@@ -1,0 +1,495 @@
+"""Booking: availability reads and the writes (hold, confirm, cancel, reschedule, finish)."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from psycopg import errors as pg_errors
+
+from appointments.availability import BookingRules, Start, bookable_starts
+from appointments.models import (
+    ActorType,
+    Appointment,
+    AppointmentEvent,
+    BookableResource,
+    ResourceClaim,
+    Status,
+)
+from appointments.selectors import RequestScope, load_schedules, utcnow
+from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
+from medic.errors import Conflict, FieldError, Gone, ValidationFailed
+from scheduling.services import lock_schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who does something, as the audit log records it."""
+
+    type: str
+    id: uuid.UUID | None
+
+
+SYSTEM = Actor(ActorType.SYSTEM, None)
+
+
+def booking_rules(appointment_type: AppointmentType) -> BookingRules:
+    return BookingRules(
+        duration=appointment_type.duration_minutes * 60,
+        buffer_before=appointment_type.buffer_before_minutes * 60,
+        buffer_after=appointment_type.buffer_after_minutes * 60,
+        min_notice=appointment_type.min_notice_minutes * 60,
+        max_advance=appointment_type.max_advance_days * 86_400,
+        daily_cap=appointment_type.daily_cap,
+    )
+
+
+def hold_minutes() -> int:
+    return int(getattr(settings, "MEDIC_HOLD_MINUTES", 10))
+
+
+# --- availability -----------------------------------------------------------------------------------------
+
+
+def availability(
+    *,
+    doctor: Doctor,
+    appointment_type: AppointmentType,
+    scope: RequestScope,
+    zone: zoneinfo.ZoneInfo,
+    first: date,
+    last: date,
+    now: datetime | None = None,
+) -> list[Start]:
+    """Bookable starts of `appointment_type` with `doctor` on local dates first..last of `zone`."""
+    now = now or utcnow()
+    lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    schedule = load_schedules([doctor], scope, lo, hi, now)[doctor.pk]
+    return bookable_starts(
+        schedule, booking_rules(appointment_type), zone=zone, first=first, last=last, now=int(now.timestamp())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    doctor: Doctor
+    appointment_type: AppointmentType
+    start: Start
+
+
+def earliest_across(
+    *,
+    types: list[AppointmentType],
+    scope_location: uuid.UUID | None,
+    consultation_mode: str | None,
+    zone: zoneinfo.ZoneInfo,
+    first: date,
+    last: date,
+    limit: int,
+    per_doctor: int = 3,
+    now: datetime | None = None,
+) -> list[Offer]:
+    """The earliest `limit` bookable starts across the doctors offering these services, at most
+    `per_doctor` from any one doctor so that one free diary does not hide everyone else."""
+    now = now or utcnow()
+    lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    doctors = {t.doctor_id: t.doctor for t in types}
+    scope = RequestScope(tuple(t.pk for t in types), scope_location, consultation_mode)
+    schedules = load_schedules(list(doctors.values()), scope, lo, hi, now)
+    offers: list[Offer] = []
+    for appointment_type in types:
+        starts = bookable_starts(
+            schedules[appointment_type.doctor_id],
+            booking_rules(appointment_type),
+            zone=zone,
+            first=first,
+            last=last,
+            now=int(now.timestamp()),
+        )
+        offers.extend(
+            Offer(doctors[appointment_type.doctor_id], appointment_type, s) for s in starts[:per_doctor]
+        )
+    offers.sort(key=lambda o: (o.start.start_utc, o.doctor.display_name))
+    return offers[:limit]
+
+
+# --- snapshots and events -----------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def snapshot(a: Appointment) -> dict[str, Any]:
+    """What the audit log keeps of an appointment before and after a change."""
+    return {
+        "status": a.status,
+        "startsAt": _iso(a.starts_at),
+        "endsAt": _iso(a.ends_at),
+        "holdExpiresAt": _iso(a.hold_expires_at),
+        "doctorId": str(a.doctor_id),
+        "patientId": str(a.patient_id),
+        "appointmentTypeId": str(a.appointment_type_id),
+        "doctorLocationId": str(a.location_id) if a.location_id else None,
+        "locationRoomId": str(a.room_id) if a.room_id else None,
+        "consultationMode": a.consultation_mode,
+        "cancelReason": a.cancel_reason or None,
+    }
+
+
+def _event(a: Appointment, kind: str, actor: Actor, before: dict | None) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
+        appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=before, after=snapshot(a)
+    )
+
+
+def expire_stale_holds(
+    *,
+    now: datetime | None = None,
+    doctor: Doctor | None = None,
+    overlapping: tuple[datetime, datetime] | None = None,
+) -> int:
+    """Mark held appointments whose hold ran out as expired (with an audit event each); returns how many.
+
+    Called by the periodic job for everything, and by a new hold for the stale holds in its way, so that
+    correctness never waits for the job.
+    """
+    now = now or utcnow()
+    stale = Appointment.objects.select_for_update(skip_locked=True).filter(
+        status=Status.HELD, hold_expires_at__lte=now
+    )
+    if doctor is not None:
+        stale = stale.filter(doctor=doctor)
+    if overlapping is not None:
+        stale = stale.filter(busy_starts_at__lt=overlapping[1], busy_ends_at__gt=overlapping[0])
+    count = 0
+    with transaction.atomic():
+        for a in stale:
+            before = snapshot(a)
+            a.status = Status.EXPIRED
+            a.save(update_fields=["status", "updated_at"])
+            _release_claims(a, now)
+            _event(a, "expired", SYSTEM, before)
+            count += 1
+    return count
+
+
+# --- claims -------------------------------------------------------------------------------------------------
+
+
+def _release_claims(a: Appointment, now: datetime) -> None:
+    ResourceClaim.objects.filter(appointment=a, released_at__isnull=True).update(released_at=now)
+
+
+def _claim_resources(a: Appointment) -> None:
+    """One free seat of every resource the service needs, in this transaction, or 409."""
+    resources = BookableResource.objects.filter(appointment_types=a.appointment_type_id, is_active=True)
+    for resource in resources.order_by("pk"):
+        taken = set(
+            ResourceClaim.objects.filter(
+                resource=resource, released_at__isnull=True, starts_at__lt=a.ends_at, ends_at__gt=a.starts_at
+            ).values_list("seat", flat=True)
+        )
+        for seat in (s for s in range(1, resource.seats + 1) if s not in taken):
+            try:
+                with transaction.atomic():
+                    ResourceClaim.objects.create(
+                        resource=resource, seat=seat, appointment=a, starts_at=a.starts_at, ends_at=a.ends_at
+                    )
+                break
+            except IntegrityError as exc:
+                if not isinstance(exc.__cause__, pg_errors.ExclusionViolation):
+                    raise
+                continue  # another booking took this seat just now: try the next one
+        else:
+            raise Conflict(
+                [
+                    FieldError(
+                        "startsAt", "RESOURCE_UNAVAILABLE", f"{resource.name} has no free seat at that time."
+                    )
+                ]
+            )
+
+
+# --- hold, confirm, cancel, reschedule, complete ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRequest:
+    doctor: Doctor
+    appointment_type: AppointmentType
+    starts_at: datetime
+    patient: Patient
+    location: Location | None = None
+    room: Room | None = None
+    consultation_mode: str | None = None
+
+
+def _check_request(req: HoldRequest) -> None:
+    errors = []
+    t = req.appointment_type
+    if t.doctor_id != req.doctor.pk or not t.is_active:
+        errors.append(
+            FieldError("appointmentTypeId", "UNKNOWN_REFERENCE", "Not a service this doctor offers.")
+        )
+    if (
+        req.consultation_mode is not None
+        and t.consultation_modes
+        and req.consultation_mode not in t.consultation_modes
+    ):
+        errors.append(
+            FieldError(
+                "consultationMode",
+                "INVALID_CHOICE",
+                f"This service is offered as: {', '.join(t.consultation_modes)}.",
+            )
+        )
+    if req.location is not None and not req.doctor.locations.filter(pk=req.location.pk).exists():
+        errors.append(FieldError("doctorLocationId", "UNKNOWN_REFERENCE", "The doctor does not work there."))
+    if req.room is not None and (req.location is None or req.room.location_id != req.location.pk):
+        errors.append(FieldError("locationRoomId", "UNKNOWN_REFERENCE", "This room is not at that location."))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _is_bookable(req: HoldRequest, now: datetime, exclude: Appointment | None = None) -> bool:
+    zone = zoneinfo.ZoneInfo(req.doctor.effective_timezone)
+    local_day = req.starts_at.astimezone(zone).date()
+    scope = RequestScope(
+        (req.appointment_type.pk,), req.location.pk if req.location else None, req.consultation_mode
+    )
+    lo = datetime.combine(local_day, datetime.min.time(), tzinfo=zone)
+    schedule = load_schedules([req.doctor], scope, lo, lo + timedelta(days=1), now)[req.doctor.pk]
+    exclude_busy = None
+    if exclude is not None:
+        exclude_busy = (int(exclude.busy_starts_at.timestamp()), int(exclude.busy_ends_at.timestamp()))
+    starts = bookable_starts(
+        schedule,
+        booking_rules(req.appointment_type),
+        zone=zone,
+        first=local_day,
+        last=local_day,
+        now=int(now.timestamp()),
+        exclude_busy=exclude_busy,
+    )
+    wanted = int(req.starts_at.timestamp())
+    return any(s.start_utc == wanted for s in starts)
+
+
+def _not_available() -> ValidationFailed:
+    return ValidationFailed(
+        [
+            FieldError(
+                "startsAt",
+                "SLOT_NOT_AVAILABLE",
+                "That time is not a bookable slot of this doctor and service.",
+            )
+        ]
+    )
+
+
+def _slot_taken() -> Conflict:
+    return Conflict([FieldError("startsAt", "SLOT_TAKEN", "Someone else has just held or booked that time.")])
+
+
+def _busy_span(t: AppointmentType, starts_at: datetime) -> tuple[datetime, datetime, datetime]:
+    ends_at = starts_at + timedelta(minutes=t.duration_minutes)
+    return (
+        ends_at,
+        starts_at - timedelta(minutes=t.buffer_before_minutes),
+        ends_at + timedelta(minutes=t.buffer_after_minutes),
+    )
+
+
+def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appointment:
+    """Hold a slot for a while: 422 SLOT_NOT_AVAILABLE unless bookable, 409 SLOT_TAKEN if someone won."""
+    _check_request(req)
+    now = now or utcnow()
+    ends_at, busy_start, busy_end = _busy_span(req.appointment_type, req.starts_at)
+    with transaction.atomic():
+        if req.appointment_type.daily_cap is not None:
+            lock_schedule(req.doctor)  # the cap counts a whole day: serialise this doctor's capped holds
+        expire_stale_holds(now=now, doctor=req.doctor, overlapping=(busy_start, busy_end))
+        if not _is_bookable(req, now):
+            raise _not_available()
+        a = Appointment(
+            doctor=req.doctor,
+            patient=req.patient,
+            appointment_type=req.appointment_type,
+            location=req.location,
+            room=req.room,
+            consultation_mode=req.consultation_mode,
+            starts_at=req.starts_at,
+            ends_at=ends_at,
+            busy_starts_at=busy_start,
+            busy_ends_at=busy_end,
+            status=Status.HELD,
+            hold_expires_at=now + timedelta(minutes=hold_minutes()),
+            patient_timezone=req.patient.timezone,
+            doctor_timezone=req.doctor.effective_timezone,
+            created_by_type=actor.type,
+            created_by_id=actor.id,
+        )
+        _insert_or_taken(a)
+        _claim_resources(a)
+        _event(a, "held", actor, None)
+    return a
+
+
+def _insert_or_taken(a: Appointment) -> None:
+    try:
+        with transaction.atomic():
+            a.save(force_insert=True)
+    except IntegrityError as exc:
+        if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
+            raise _slot_taken() from exc
+        raise
+
+
+def _locked(a: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("appointment_type", "doctor__clinic", "patient")
+        .get(pk=a.pk)
+    )
+
+
+def _wrong_status(a: Appointment, action: str) -> Conflict:
+    return Conflict(
+        [
+            FieldError(
+                "", "INVALID_STATUS", f"A {a.get_status_display().lower()} appointment cannot be {action}."
+            )
+        ]
+    )
+
+
+def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> Appointment:
+    """held → confirmed; an expired hold is 410 HOLD_EXPIRED (and is recorded as expired)."""
+    now = now or utcnow()
+    expired = False
+    with transaction.atomic():
+        a = _locked(a)
+        if a.status == Status.CONFIRMED:
+            return a  # confirming twice is harmless
+        if a.status == Status.HELD and a.hold_expires_at <= now:
+            before = snapshot(a)
+            a.status = Status.EXPIRED
+            a.save(update_fields=["status", "updated_at"])
+            _release_claims(a, now)
+            _event(a, "expired", SYSTEM, before)
+            expired = True
+        elif a.status != Status.HELD:
+            raise _wrong_status(a, "confirmed")
+        else:
+            before = snapshot(a)
+            a.status, a.confirmed_at = Status.CONFIRMED, now
+            a.save(update_fields=["status", "confirmed_at", "updated_at"])
+            _event(a, "confirmed", actor, before)
+    if expired:
+        raise Gone(
+            [FieldError("", "HOLD_EXPIRED", "The hold ran out before it was confirmed; hold the slot again.")]
+        )
+    return a
+
+
+def cancel(a: Appointment, *, actor: Actor, reason: str = "", now: datetime | None = None) -> Appointment:
+    """held/confirmed → cancelled, releasing its time and seats; the actor and reason are recorded."""
+    now = now or utcnow()
+    with transaction.atomic():
+        a = _locked(a)
+        if a.status == Status.CANCELLED:
+            return a
+        if a.status not in (Status.HELD, Status.CONFIRMED):
+            raise _wrong_status(a, "cancelled")
+        before = snapshot(a)
+        a.status, a.cancelled_at, a.cancel_reason = Status.CANCELLED, now, reason
+        a.cancelled_by_type, a.cancelled_by_id = actor.type, actor.id
+        a.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancel_reason",
+                "cancelled_by_type",
+                "cancelled_by_id",
+                "updated_at",
+            ]
+        )
+        _release_claims(a, now)
+        _event(a, "cancelled", actor, before)
+    return a
+
+
+def reschedule(
+    a: Appointment, *, actor: Actor, starts_at: datetime, now: datetime | None = None
+) -> Appointment:
+    """Move to another slot atomically: the new time is checked by the same constraint, and the old time is
+    given up only if the new one is taken (one UPDATE of the row)."""
+    now = now or utcnow()
+    with transaction.atomic():
+        a = _locked(a)
+        if a.status not in (Status.HELD, Status.CONFIRMED):
+            raise _wrong_status(a, "rescheduled")
+        if a.status == Status.HELD and a.hold_expires_at <= now:
+            raise Gone([FieldError("", "HOLD_EXPIRED", "The hold ran out; hold a new slot instead.")])
+        req = HoldRequest(
+            a.doctor, a.appointment_type, starts_at, a.patient, a.location, a.room, a.consultation_mode
+        )
+        if a.appointment_type.daily_cap is not None:
+            lock_schedule(a.doctor)
+        ends_at, busy_start, busy_end = _busy_span(a.appointment_type, starts_at)
+        expire_stale_holds(now=now, doctor=a.doctor, overlapping=(busy_start, busy_end))
+        if not _is_bookable(req, now, exclude=a):
+            raise _not_available()
+        before = snapshot(a)
+        a.starts_at, a.ends_at, a.busy_starts_at, a.busy_ends_at = starts_at, ends_at, busy_start, busy_end
+        a.rescheduled_at, a.rescheduled_by_type, a.rescheduled_by_id = now, actor.type, actor.id
+        try:
+            with transaction.atomic():
+                a.save(
+                    update_fields=[
+                        "starts_at",
+                        "ends_at",
+                        "busy_starts_at",
+                        "busy_ends_at",
+                        "rescheduled_at",
+                        "rescheduled_by_type",
+                        "rescheduled_by_id",
+                        "updated_at",
+                    ]
+                )
+        except IntegrityError as exc:
+            if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
+                raise _slot_taken() from exc
+            raise
+        _release_claims(a, now)
+        _claim_resources(a)
+        _event(a, "rescheduled", actor, before)
+    return a
+
+
+def finish(a: Appointment, *, actor: Actor, outcome: str, now: datetime | None = None) -> Appointment:
+    """confirmed → completed or no_show, once it has started (doctor or staff)."""
+    now = now or utcnow()
+    with transaction.atomic():
+        a = _locked(a)
+        if a.status == outcome:
+            return a
+        if a.status != Status.CONFIRMED:
+            raise _wrong_status(a, "marked " + outcome.replace("_", "-"))
+        if a.starts_at > now:
+            raise ValidationFailed(
+                [FieldError("", "NOT_STARTED", "Only an appointment that has started can be closed.")]
+            )
+        before = snapshot(a)
+        a.status = outcome
+        a.save(update_fields=["status", "updated_at"])
+        _event(a, outcome, actor, before)
+    return a

@@ -1,0 +1,118 @@
+"""Real concurrent transactions (threads, each with its own connection) racing for the same time."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from itertools import pairwise
+
+import pytest
+from django.db import connection
+
+from appointments import services
+from appointments.models import ACTIVE_STATUSES, Appointment
+from appointments.tests.conftest import local
+from medic.clinic.tests.factories import PatientFactory
+from medic.errors import ValidationFailed
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hours")]
+
+
+def _race(jobs: list[Callable[[], object]]) -> list[object]:
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = jobs[i]()
+        except Exception as exc:  # each thread's outcome is inspected below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def _outcomes(results: list[object]) -> Counter:
+    return Counter(
+        "ok"
+        if isinstance(r, Appointment)
+        else (r.errors[0].code if isinstance(r, ValidationFailed) else repr(r))
+        for r in results
+    )
+
+
+def _hold_job(demo, appointment_type, starts_at, patient):
+    def job() -> Appointment:
+        req = services.HoldRequest(demo.doctor, appointment_type, starts_at, patient)
+        return services.hold(req, actor=services.Actor("patient", patient.pk))
+
+    return job
+
+
+def test_32_clients_holding_the_same_slot_get_exactly_one_hold(demo, consult, day) -> None:
+    patients = [PatientFactory() for _ in range(32)]
+    results = _race([_hold_job(demo, consult, local(day, "10:00"), p) for p in patients])
+    outcomes = _outcomes(results)
+    assert outcomes["ok"] == 1, outcomes
+    # The losers are refused either by the constraint (409) or, if the winner committed first, by the check.
+    assert outcomes["SLOT_TAKEN"] + outcomes["SLOT_NOT_AVAILABLE"] == 31, outcomes
+    assert outcomes["SLOT_TAKEN"] >= 1, outcomes
+    assert Appointment.objects.filter(status__in=ACTIVE_STATUSES).count() == 1
+
+
+def test_overlapping_but_unequal_periods_never_both_win(demo, consult, day) -> None:
+    checkup = demo.doctor.appointment_types.get(name="Annual check-up")  # 60 minutes
+    jobs = []
+    for i in range(16):
+        jobs.append(_hold_job(demo, consult, local(day, "10:30"), PatientFactory()))
+        jobs.append(
+            _hold_job(demo, checkup, local(day, "10:00") if i % 2 else local(day, "10:30"), PatientFactory())
+        )
+    results = _race(jobs)
+    held = list(Appointment.objects.filter(status__in=ACTIVE_STATUSES).order_by("starts_at"))
+    for a, b in pairwise(held):
+        assert a.ends_at <= b.starts_at, held
+    assert _outcomes(results)["ok"] == len(held) >= 1
+
+
+def test_racing_reschedules_into_one_slot_move_exactly_one(demo, consult, day) -> None:
+    movers = [
+        services.hold(
+            services.HoldRequest(demo.doctor, consult, local(day, f"{9 + i}:00"), p),
+            actor=services.Actor("patient", p.pk),
+        )
+        for i, p in enumerate(PatientFactory() for _ in range(6))
+    ]
+    target = local(day, "16:00")
+
+    def job_for(a: Appointment):
+        return lambda: services.reschedule(a, actor=services.Actor("staff", None), starts_at=target)
+
+    outcomes = _outcomes(_race([job_for(a) for a in movers]))
+    assert outcomes["ok"] == 1, outcomes
+    assert Appointment.objects.filter(starts_at=target).count() == 1
+    # The losers kept their old time.
+    assert Appointment.objects.filter(status__in=ACTIVE_STATUSES).count() == 6
+    assert sorted(a.starts_at for a in Appointment.objects.exclude(starts_at=target)) == sorted(
+        m.starts_at for m in movers if not Appointment.objects.filter(pk=m.pk, starts_at=target).exists()
+    )
+
+
+def test_concurrent_holds_respect_the_daily_cap(demo, consult, day) -> None:
+    consult.daily_cap = 2
+    consult.save()
+    jobs = [
+        _hold_job(demo, consult, local(day, "09:00") + timedelta(minutes=30 * i), PatientFactory())
+        for i in range(8)
+    ]
+    outcomes = _outcomes(_race(jobs))
+    assert outcomes["ok"] == 2, outcomes
