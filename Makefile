@@ -54,7 +54,8 @@ run: $(VENV)/.runtime frontend seed ## install, build, start the database, migra
 	trap 'kill $$worker $$web 2>/dev/null; wait' INT TERM; \
 	wait -n $$worker $$web; status=$$?; kill $$worker $$web 2>/dev/null; wait; exit $$status
 
-test: install frontend ## the whole suite on real PostgreSQL (browser tests included)
+test: install frontend ## the whole suite: Vitest, then pytest on real PostgreSQL (browser tests included)
+	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
 	$(BIN)/pytest
 
 lint: install ## ruff check + format check
@@ -68,6 +69,7 @@ format: install ## apply ruff's fixes and formatting
 bench: install ## benchmarks (figures go in issue notes)
 	$(BIN)/python -m bench.bench_slots
 	$(BIN)/python -m bench.bench_upsert
+	$(BIN)/python -m bench.bench_booking
 
 db-stop: ## stop the embedded PostgreSQL of this checkout
 	@$(BIN)/python -c "from pathlib import Path; from medic.db import stop_embedded; print('stopped' if stop_embedded(Path('.data/postgres').resolve()) else 'not running')"

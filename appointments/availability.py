@@ -90,13 +90,15 @@ def bookable_starts(
     last: date,
     now: int,
     exclude_busy: tuple[int, int] | None = None,
+    unavailable: Sequence[tuple[int, int]] = (),
 ) -> list[Start]:
     """Every slot start in local dates first..last of `zone` where a booking of `rules` fits, sorted.
 
     A start fits when [start, start + duration) lies entirely in free slot time (slots of one or more
     adjacent windows and openings), its buffered span overlaps no other booking's buffered span, it is at
     least the minimum notice from `now` and at most the advance limit, and its day is under the daily cap.
-    `exclude_busy` leaves one booking out of the busy times (the one being rescheduled).
+    `exclude_busy` leaves one booking out of the busy times (the one being rescheduled); `unavailable` are
+    times no booking may overlap at all (e.g. a resource the service needs has no free seat).
     """
     lo, hi = utc_bounds(zone, first, last)
     lo = max(lo, now + rules.min_notice)
@@ -130,6 +132,7 @@ def bookable_starts(
 
     free_starts, free_ends = _merge(all_slots)
     busy_starts, busy_ends = _merge(busy)
+    off_starts, off_ends = _merge(unavailable)
     doctor_zone = zoneinfo.ZoneInfo(schedule.doctor_zone)
     per_day = schedule.bookings_per_day
     cap = rules.daily_cap
@@ -143,6 +146,8 @@ def bookable_starts(
         if not _covered(free_starts, free_ends, s, e):
             continue
         if busy_starts and _overlaps(busy_starts, busy_ends, s - rules.buffer_before, e + rules.buffer_after):
+            continue
+        if off_starts and _overlaps(off_starts, off_ends, s, e):
             continue
         if cap is not None and per_day.get(datetime.fromtimestamp(s, doctor_zone).date(), 0) >= cap:
             continue

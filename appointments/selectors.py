@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from appointments.availability import Schedule, windows_of
-from appointments.models import ACTIVE_STATUSES, Appointment, Status
+from appointments.models import ACTIVE_STATUSES, Appointment, BookableResource, ResourceClaim, Status
 from medic.clinic.models import Doctor
 from scheduling import slots
 from scheduling.models import AvailabilityException, ScheduleRule
@@ -105,6 +105,59 @@ def load_schedules(
         )
         for d in doctors
     }
+
+
+def resources_full(
+    appointment_type_ids: Sequence[uuid.UUID],
+    location_id: uuid.UUID | None,
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+) -> dict[uuid.UUID, list[tuple[int, int]]]:
+    """For each service, the times when a resource it needs (at `location_id`, or anywhere) has no free seat.
+    Two queries, however many services."""
+    needs = BookableResource.appointment_types.through.objects.filter(
+        Q(bookableresource__location__isnull=True) | Q(bookableresource__location_id=location_id),
+        appointmenttype_id__in=appointment_type_ids,
+        bookableresource__is_active=True,
+        bookableresource__room__isnull=True,
+    ).values_list("appointmenttype_id", "bookableresource_id", "bookableresource__seats")
+    needs = list(needs)
+    if not needs:
+        return {}
+    seats = {resource: count for _, resource, count in needs}
+    claims: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    for resource, start, end in (
+        ResourceClaim.objects.filter(
+            resource_id__in=seats,
+            released_at__isnull=True,
+            starts_at__lt=hi + _SLACK,
+            ends_at__gt=lo - _SLACK,
+        )
+        .exclude(appointment__status=Status.HELD, appointment__hold_expires_at__lte=now)
+        .values_list("resource_id", "starts_at", "ends_at")
+    ):
+        claims[resource].append((int(start.timestamp()), int(end.timestamp())))
+    full_by_resource = {r: _saturated(claims.get(r, []), n) for r, n in seats.items()}
+    out: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    for type_id, resource, _ in needs:
+        out[type_id].extend(full_by_resource[resource])
+    return dict(out)
+
+
+def _saturated(intervals: list[tuple[int, int]], seats: int) -> list[tuple[int, int]]:
+    """The spans covered by at least `seats` of `intervals` at once (a sweep over their ends)."""
+    events = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
+    out: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for at, step in events:
+        before = depth
+        depth += step
+        if before < seats <= depth:
+            opened = at
+        elif depth < seats <= before and at > opened:
+            out.append((opened, at))
+    return out
 
 
 def utcnow() -> datetime:

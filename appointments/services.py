@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from psycopg import errors as pg_errors
 
 from appointments.availability import BookingRules, Start, bookable_starts
@@ -21,7 +22,7 @@ from appointments.models import (
     ResourceClaim,
     Status,
 )
-from appointments.selectors import RequestScope, load_schedules, utcnow
+from appointments.selectors import RequestScope, load_schedules, resources_full, utcnow
 from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
 from scheduling.services import lock_schedule
@@ -71,8 +72,15 @@ def availability(
     lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     schedule = load_schedules([doctor], scope, lo, hi, now)[doctor.pk]
+    full = resources_full([appointment_type.pk], scope.location_id, lo, hi, now)
     return bookable_starts(
-        schedule, booking_rules(appointment_type), zone=zone, first=first, last=last, now=int(now.timestamp())
+        schedule,
+        booking_rules(appointment_type),
+        zone=zone,
+        first=first,
+        last=last,
+        now=int(now.timestamp()),
+        unavailable=full.get(appointment_type.pk, ()),
     )
 
 
@@ -103,6 +111,7 @@ def earliest_across(
     doctors = {t.doctor_id: t.doctor for t in types}
     scope = RequestScope(tuple(t.pk for t in types), scope_location, consultation_mode)
     schedules = load_schedules(list(doctors.values()), scope, lo, hi, now)
+    full = resources_full([t.pk for t in types], scope_location, lo, hi, now)
     offers: list[Offer] = []
     for appointment_type in types:
         starts = bookable_starts(
@@ -112,6 +121,7 @@ def earliest_across(
             first=first,
             last=last,
             now=int(now.timestamp()),
+            unavailable=full.get(appointment_type.pk, ()),
         )
         offers.extend(
             Offer(doctors[appointment_type.doctor_id], appointment_type, s) for s in starts[:per_doctor]
@@ -124,7 +134,8 @@ def earliest_across(
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    # Always in UTC, so a before/after comparison never shows a change that is only an offset.
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def snapshot(a: Appointment) -> dict[str, Any]:
@@ -155,11 +166,13 @@ def expire_stale_holds(
     now: datetime | None = None,
     doctor: Doctor | None = None,
     overlapping: tuple[datetime, datetime] | None = None,
+    claiming: tuple[BookableResource, datetime, datetime] | None = None,
 ) -> int:
     """Mark held appointments whose hold ran out as expired (with an audit event each); returns how many.
 
-    Called by the periodic job for everything, and by a new hold for the stale holds in its way, so that
-    correctness never waits for the job.
+    Called by the periodic job for everything, and by a new hold for the stale holds in its way (the
+    doctor's, over `overlapping`, and any doctor's holding a seat of `claiming`'s resource in its span), so
+    that correctness never waits for the job.
     """
     now = now or utcnow()
     stale = Appointment.objects.select_for_update(skip_locked=True).filter(
@@ -169,6 +182,12 @@ def expire_stale_holds(
         stale = stale.filter(doctor=doctor)
     if overlapping is not None:
         stale = stale.filter(busy_starts_at__lt=overlapping[1], busy_ends_at__gt=overlapping[0])
+    if claiming is not None:
+        resource, start, end = claiming
+        seats = ResourceClaim.objects.filter(
+            resource=resource, released_at__isnull=True, starts_at__lt=end, ends_at__gt=start
+        )
+        stale = stale.filter(pk__in=seats.values("appointment_id"))
     count = 0
     with transaction.atomic():
         for a in stale:
@@ -188,10 +207,23 @@ def _release_claims(a: Appointment, now: datetime) -> None:
     ResourceClaim.objects.filter(appointment=a, released_at__isnull=True).update(released_at=now)
 
 
-def _claim_resources(a: Appointment) -> None:
-    """One free seat of every resource the service needs, in this transaction, or 409."""
-    resources = BookableResource.objects.filter(appointment_types=a.appointment_type_id, is_active=True)
-    for resource in resources.order_by("pk"):
+def required_resources(
+    appointment_type_id: uuid.UUID, location_id: uuid.UUID | None, room_id: uuid.UUID | None
+):
+    """The active resources a booking of this service needs where it takes place: one tied to a location
+    (or room) is needed only by bookings there, so a video consultation does not take the procedure room."""
+    return BookableResource.objects.filter(
+        Q(location__isnull=True) | Q(location_id=location_id),
+        Q(room__isnull=True) | Q(room_id=room_id),
+        appointment_types=appointment_type_id,
+        is_active=True,
+    )
+
+
+def _claim_resources(a: Appointment, now: datetime) -> None:
+    """One free seat of every resource the booking needs, in this transaction, or 409."""
+    for resource in required_resources(a.appointment_type_id, a.location_id, a.room_id).order_by("pk"):
+        expire_stale_holds(now=now, claiming=(resource, a.starts_at, a.ends_at))
         taken = set(
             ResourceClaim.objects.filter(
                 resource=resource, released_at__isnull=True, starts_at__lt=a.ends_at, ends_at__gt=a.starts_at
@@ -338,7 +370,7 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
             created_by_id=actor.id,
         )
         _insert_or_taken(a)
-        _claim_resources(a)
+        _claim_resources(a, now)
         _event(a, "held", actor, None)
     return a
 
@@ -365,7 +397,9 @@ def _wrong_status(a: Appointment, action: str) -> Conflict:
     return Conflict(
         [
             FieldError(
-                "", "INVALID_STATUS", f"A {a.get_status_display().lower()} appointment cannot be {action}."
+                "",
+                "INVALID_STATUS",
+                f"This appointment is {a.get_status_display().lower()}: it cannot be {action}.",
             )
         ]
     )
@@ -470,7 +504,7 @@ def reschedule(
                 raise _slot_taken() from exc
             raise
         _release_claims(a, now)
-        _claim_resources(a)
+        _claim_resources(a, now)
         _event(a, "rescheduled", actor, before)
     return a
 

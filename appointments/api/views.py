@@ -473,20 +473,29 @@ class AppointmentViewSet(viewsets.ViewSet):
                     [FieldError("patientId", "UNKNOWN_REFERENCE", "You may only book for yourself.")]
                 )
             actor = services.Actor("patient", patient.pk)
+        appointment_type = AppointmentType.objects.filter(pk=type_id, doctor=doctor, is_active=True).first()
+        location = Location.objects.filter(pk=location_id).first() if location_id else None
+        room = Room.objects.filter(pk=room_id).first() if room_id else None
+        missing = [
+            FieldError(path, "UNKNOWN_REFERENCE", message)
+            for path, wanted, found, message in (
+                ("appointmentTypeId", type_id, appointment_type, "Not a service this doctor offers."),
+                ("doctorLocationId", location_id, location, "No such location."),
+                ("locationRoomId", room_id, room, "No such room."),
+            )
+            if wanted and found is None
+        ]
+        if missing:
+            raise ValidationFailed(missing)
         req = services.HoldRequest(
             doctor=doctor,
-            appointment_type=AppointmentType.objects.filter(pk=type_id).first()
-            or AppointmentType(doctor_id=None),
+            appointment_type=appointment_type,
             starts_at=starts_at,
             patient=patient,
-            location=Location.objects.filter(pk=location_id).first() if location_id else None,
-            room=Room.objects.filter(pk=room_id).first() if room_id else None,
+            location=location,
+            room=room,
             consultation_mode=mode,
         )
-        if location_id and req.location is None:
-            raise ValidationFailed([FieldError("doctorLocationId", "UNKNOWN_REFERENCE", "No such location.")])
-        if room_id and req.room is None:
-            raise ValidationFailed([FieldError("locationRoomId", "UNKNOWN_REFERENCE", "No such room.")])
         try:
             appointment = services.hold(req, actor=actor)
         except ValidationFailed as exc:
