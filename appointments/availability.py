@@ -163,23 +163,3 @@ def label(epoch: int, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
 
 def iso(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
-
-
-def windows_of(rules: Sequence[object]) -> dict[str, list[slots.Window]]:
-    """Stored ScheduleRule rows (breaks prefetched) → engine windows grouped by their time zone."""
-    grouped: dict[str, list[slots.Window]] = {}
-    for rule in rules:
-        grouped.setdefault(rule.timezone, []).append(
-            slots.Window(
-                day_of_week=rule.day_of_week,
-                work_start=rule.work_start_local,
-                work_end=rule.work_end_local,
-                slot_interval_minutes=rule.slot_interval_minutes,
-                breaks=tuple(slots.Break(b.break_start_local, b.break_end_local) for b in rule.breaks.all()),
-                priority=rule.priority,
-                effective_from=rule.effective_from,
-                effective_to=rule.effective_to,
-                key=rule.pk,
-            )
-        )
-    return grouped

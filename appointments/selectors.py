@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 
-from appointments.availability import Schedule, windows_of
+from appointments.availability import Schedule
 from appointments.models import ACTIVE_STATUSES, Appointment, BookableResource, ResourceClaim, Status
 from medic.clinic.models import Doctor
 from scheduling import slots
-from scheduling.models import AvailabilityException, ScheduleRule
+from scheduling.models import AvailabilityException, ScheduleRule, ScheduleRuleBreak
 
 _SLACK = timedelta(days=2)  # any UTC offset fits inside: loads cover every local date asked for
 
@@ -46,56 +46,103 @@ class RequestScope:
         return q
 
 
+class _Epoch(Func):
+    """A timestamptz as whole epoch seconds, computed by PostgreSQL: cheaper than parsing datetimes."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::bigint"
+    output_field = BigIntegerField()
+
+
 def live_appointments(doctor_ids: Sequence[uuid.UUID], lo: datetime, hi: datetime, now: datetime) -> QuerySet:
-    """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi)."""
+    """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi),
+    as (doctor id, start, end, busy start, busy end) in epoch seconds."""
     return (
         Appointment.objects.filter(
             doctor_id__in=doctor_ids, status__in=ACTIVE_STATUSES, busy_starts_at__lt=hi, busy_ends_at__gt=lo
         )
         .exclude(status=Status.HELD, hold_expires_at__lte=now)
-        .values_list("doctor_id", "starts_at", "ends_at", "busy_starts_at", "busy_ends_at")
+        .values_list(
+            "doctor_id",
+            _Epoch("starts_at"),
+            _Epoch("ends_at"),
+            _Epoch("busy_starts_at"),
+            _Epoch("busy_ends_at"),
+        )
     )
 
 
+def _windows(ids: Sequence[uuid.UUID], scope: RequestScope) -> dict[uuid.UUID, dict[str, list[slots.Window]]]:
+    """The active rules that apply, as engine windows per doctor and time zone (two queries)."""
+    applying = Q(doctor_id__in=ids, is_active=True) & scope.rows_applying()
+    breaks: dict[uuid.UUID, list[slots.Break]] = defaultdict(list)
+    for rule_id, start, end in ScheduleRuleBreak.objects.filter(
+        rule__in=ScheduleRule.objects.filter(applying).values("pk")
+    ).values_list("rule_id", "break_start_local", "break_end_local"):
+        breaks[rule_id].append(slots.Break(start, end))
+    out: dict[uuid.UUID, dict[str, list[slots.Window]]] = defaultdict(lambda: defaultdict(list))
+    for row in ScheduleRule.objects.filter(applying).values_list(
+        "pk",
+        "doctor_id",
+        "timezone",
+        "day_of_week",
+        "work_start_local",
+        "work_end_local",
+        "slot_interval_minutes",
+        "priority",
+        "effective_from",
+        "effective_to",
+    ):
+        pk, doctor_id, zone, day, start, end, interval, priority, eff_from, eff_to = row
+        out[doctor_id][zone].append(
+            slots.Window(
+                day, start, end, interval, tuple(breaks.get(pk, ())), priority, eff_from, eff_to, key=pk
+            )
+        )
+    return out
+
+
 def load_schedules(
-    doctors: Sequence[Doctor], scope: RequestScope, lo: datetime, hi: datetime, now: datetime
+    doctors: Sequence[Doctor],
+    scope: RequestScope,
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+    *,
+    count_days: bool = True,
 ) -> dict[uuid.UUID, Schedule]:
-    """Every input availability needs for `doctors` over [lo, hi): four queries, however many doctors."""
+    """Every input availability needs for `doctors` over [lo, hi), one query per kind of data however many
+    doctors. `count_days=False` skips the bookings-per-day count when no service in play has a daily cap."""
     ids = [d.pk for d in doctors]
     lo_pad, hi_pad = lo - _SLACK, hi + _SLACK
-    rules: dict[uuid.UUID, list[ScheduleRule]] = defaultdict(list)
-    for rule in (
-        ScheduleRule.objects.filter(Q(doctor_id__in=ids, is_active=True) & scope.rows_applying())
-        .prefetch_related("breaks")
-        .order_by("day_of_week", "work_start_local")
-    ):
-        rules[rule.doctor_id].append(rule)
+    windows = _windows(ids, scope)
 
     blocked: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     openings: dict[uuid.UUID, list[slots.Opening]] = defaultdict(list)
-    for exc in AvailabilityException.objects.filter(
+    for doctor_id, kind, start, end, interval, pk in AvailabilityException.objects.filter(
         Q(doctor_id__in=ids, starts_at__lt=hi_pad, ends_at__gt=lo_pad) & scope.rows_applying()
-    ):
-        span = (int(exc.starts_at.timestamp()), int(exc.ends_at.timestamp()))
-        if exc.kind == AvailabilityException.Kind.BLOCKED:
-            blocked[exc.doctor_id].append(span)
+    ).values_list("doctor_id", "kind", _Epoch("starts_at"), _Epoch("ends_at"), "slot_interval_minutes", "pk"):
+        if kind == AvailabilityException.Kind.BLOCKED:
+            blocked[doctor_id].append((start, end))
         else:
-            openings[exc.doctor_id].append(slots.Opening(*span, exc.slot_interval_minutes or 30, key=exc.pk))
+            openings[doctor_id].append(slots.Opening(start, end, interval or 30, key=pk))
 
     zones = {d.pk: d.effective_timezone for d in doctors}
     booked: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     busy: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     per_day: dict[uuid.UUID, dict] = defaultdict(lambda: defaultdict(int))
     zone_cache: dict[str, zoneinfo.ZoneInfo] = {}
-    for doctor_id, starts_at, ends_at, busy_start, busy_end in live_appointments(ids, lo_pad, hi_pad, now):
-        booked[doctor_id].append((int(starts_at.timestamp()), int(ends_at.timestamp())))
-        busy[doctor_id].append((int(busy_start.timestamp()), int(busy_end.timestamp())))
-        zone = zone_cache.setdefault(zones[doctor_id], zoneinfo.ZoneInfo(zones[doctor_id]))
-        per_day[doctor_id][starts_at.astimezone(zone).date()] += 1
+    for doctor_id, start, end, busy_start, busy_end in live_appointments(ids, lo_pad, hi_pad, now):
+        booked[doctor_id].append((start, end))
+        busy[doctor_id].append((busy_start, busy_end))
+        if count_days:
+            zone = zone_cache.get(zones[doctor_id]) or zone_cache.setdefault(
+                zones[doctor_id], zoneinfo.ZoneInfo(zones[doctor_id])
+            )
+            per_day[doctor_id][datetime.fromtimestamp(start, zone).date()] += 1
 
     return {
         d.pk: Schedule(
-            windows_by_zone=windows_of(rules.get(d.pk, [])),
+            windows_by_zone=dict(windows.get(d.pk, {})),
             blocked=blocked.get(d.pk, []),
             openings=openings.get(d.pk, []),
             booked=booked.get(d.pk, []),

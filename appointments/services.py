@@ -71,7 +71,9 @@ def availability(
     now = now or utcnow()
     lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    schedule = load_schedules([doctor], scope, lo, hi, now)[doctor.pk]
+    schedule = load_schedules(
+        [doctor], scope, lo, hi, now, count_days=appointment_type.daily_cap is not None
+    )[doctor.pk]
     full = resources_full([appointment_type.pk], scope.location_id, lo, hi, now)
     return bookable_starts(
         schedule,
@@ -91,6 +93,9 @@ class Offer:
     start: Start
 
 
+_SEARCH_CHUNK_DAYS = 2
+
+
 def earliest_across(
     *,
     types: list[AppointmentType],
@@ -104,28 +109,41 @@ def earliest_across(
     now: datetime | None = None,
 ) -> list[Offer]:
     """The earliest `limit` bookable starts across the doctors offering these services, at most
-    `per_doctor` from any one doctor so that one free diary does not hide everyone else."""
+    `per_doctor` from any one doctor so that one free diary does not hide everyone else.
+
+    The data is loaded once for the whole range; the slots are computed a few days at a time, in order,
+    and a doctor drops out once they have `per_doctor` starts: everything found later is later.
+    """
     now = now or utcnow()
     lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     doctors = {t.doctor_id: t.doctor for t in types}
     scope = RequestScope(tuple(t.pk for t in types), scope_location, consultation_mode)
-    schedules = load_schedules(list(doctors.values()), scope, lo, hi, now)
+    capped = any(t.daily_cap is not None for t in types)
+    schedules = load_schedules(list(doctors.values()), scope, lo, hi, now, count_days=capped)
     full = resources_full([t.pk for t in types], scope_location, lo, hi, now)
+    found: dict[uuid.UUID, int] = {t.pk: 0 for t in types}
+    waiting = list(types)
     offers: list[Offer] = []
-    for appointment_type in types:
-        starts = bookable_starts(
-            schedules[appointment_type.doctor_id],
-            booking_rules(appointment_type),
-            zone=zone,
-            first=first,
-            last=last,
-            now=int(now.timestamp()),
-            unavailable=full.get(appointment_type.pk, ()),
-        )
-        offers.extend(
-            Offer(doctors[appointment_type.doctor_id], appointment_type, s) for s in starts[:per_doctor]
-        )
+    chunk_first = first
+    while waiting and chunk_first <= last:
+        chunk_last = min(last, chunk_first + timedelta(days=_SEARCH_CHUNK_DAYS - 1))
+        for appointment_type in waiting:
+            starts = bookable_starts(
+                schedules[appointment_type.doctor_id],
+                booking_rules(appointment_type),
+                zone=zone,
+                first=chunk_first,
+                last=chunk_last,
+                now=int(now.timestamp()),
+                unavailable=full.get(appointment_type.pk, ()),
+            )[: per_doctor - found[appointment_type.pk]]
+            found[appointment_type.pk] += len(starts)
+            offers.extend(Offer(doctors[appointment_type.doctor_id], appointment_type, s) for s in starts)
+        waiting = [t for t in waiting if found[t.pk] < per_doctor]
+        chunk_first = chunk_last + timedelta(days=1)
+        if len(offers) >= limit:
+            break  # a later chunk can only add later starts than all of these
     offers.sort(key=lambda o: (o.start.start_utc, o.doctor.display_name))
     return offers[:limit]
 
@@ -175,7 +193,7 @@ def expire_stale_holds(
     that correctness never waits for the job.
     """
     now = now or utcnow()
-    stale = Appointment.objects.select_for_update(skip_locked=True).filter(
+    stale = Appointment.objects.select_for_update(skip_locked=True, no_key=True).filter(
         status=Status.HELD, hold_expires_at__lte=now
     )
     if doctor is not None:
@@ -386,8 +404,12 @@ def _insert_or_taken(a: Appointment) -> None:
 
 
 def _locked(a: Appointment) -> Appointment:
+    """The appointment row, locked for this transaction. Only that row (`of=self`): locking the joined
+    doctor, service and clinic too would queue every change in a clinic behind one row and deadlock with
+    concurrent holds' foreign-key checks. `no_key`: we never change its key, so inserts referencing it
+    (events, claims) need not wait."""
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("appointment_type", "doctor__clinic", "patient")
         .get(pk=a.pk)
     )

@@ -142,3 +142,29 @@ def test_clinic_search_returns_the_earliest_slots_across_doctors(patient_api: AP
         (str(demo.doctor.pk), "09:00"),
         (str(demo.doctor.pk), "09:30"),
     ]
+
+
+def test_clinic_search_finds_a_doctor_whose_first_free_day_is_later(
+    patient_api: APIClient, demo, day
+) -> None:
+    from medic.clinic.models import AppointmentType
+
+    AppointmentType.objects.create(doctor=demo.doctor2, name="Consultation", duration_minutes=30)
+    later = day + timedelta(days=6)
+    ScheduleRule.objects.create(
+        doctor=demo.doctor2,
+        timezone="Europe/Athens",
+        day_of_week=later.isoweekday(),
+        work_start_local=time(8),
+        work_end_local=time(9),
+        slot_interval_minutes=30,
+        effective_from=later,
+        effective_to=later,
+    )
+    response = patient_api.get(
+        "/api/availability",
+        {"clinicId": str(demo.clinic.pk), "service": "Consultation", "start": day.isoformat(), "limit": 10},
+    )
+    offers = [(s["doctorId"], s["date"], s["startLocal"]) for s in response.json()["slots"]]
+    assert offers[:3] == [(str(demo.doctor.pk), day.isoformat(), t) for t in ("09:00", "09:30", "10:00")]
+    assert offers[3:] == [(str(demo.doctor2.pk), later.isoformat(), t) for t in ("08:00", "08:30")]

@@ -1,0 +1,667 @@
+"""Booking under load, on the real database.
+
+1. Hold + confirm over HTTP: a real gunicorn (started here, stopped at the end) on a fresh database
+   `medic_bench_http`, 64 client threads racing for the earliest slots of 20 doctors; outcome counts,
+   latencies, and a SQL check that no two held/confirmed appointments of one doctor overlap.
+2. Earliest free slot across 1,000 doctors x 14 days with 50,000 confirmed appointments, in-process on a
+   fresh database `medic_bench_search`: `services.earliest_across` and GET /api/availability, with the
+   query count, checked against a brute-force answer computed from the seeded data.
+
+Run from the checkout: `.venv/bin/python -m bench.bench_booking` (`--help` for the knobs). Exits 1 on a
+double booking, an unexpected response, or a wrong earliest-slot answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time as clock
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from http.client import HTTPConnection, HTTPException
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
+
+from bench._server import BASE_DIR, HOST, bench_env, fresh_database, gunicorn, query
+
+HTTP_DB = "medic_bench_http"
+SEARCH_DB = "medic_bench_search"
+ATHENS = zoneinfo.ZoneInfo("Europe/Athens")
+
+# Part 1: 20 doctors, 09:00-17:00 every day at 15-minute slots, a 15-minute service; 64 patients.
+HTTP_DOCTORS = 20
+HTTP_PATIENTS = 64
+HTTP_DAYS = 14
+HTTP_SLOTS_PER_DAY = 32  # 8 hours / 15 minutes
+CLIENT_TIMEOUT = 30  # seconds per request: a slower answer counts as "other" (keeps the run bounded)
+
+# Part 2: 1,000 doctors, weekdays 08:00-18:00 at 30-minute slots, 50,000 confirmed appointments.
+SEARCH_DOCTORS = 1000
+SEARCH_APPOINTMENTS = 50_000
+SEARCH_DAYS = 14
+SEARCH_SLOTS_PER_DAY = 20  # 10 hours / 30 minutes
+SEARCH_LIMIT = 20
+SEARCH_PER_DOCTOR = 3  # earliest_across's default
+
+
+def iso_z(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def setup_django(dbname: str) -> None:
+    """Django on `dbname` (must be called before any model import)."""
+    os.environ["MEDIC_DB_NAME"] = dbname
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list (0 for an empty one)."""
+    if not sorted_values:
+        return 0.0
+    rank = min(len(sorted_values), max(1, math.ceil(p / 100 * len(sorted_values))))
+    return sorted_values[rank - 1]
+
+
+# === part 1: hold + confirm over HTTP ======================================================================
+
+
+def seed_http() -> dict:
+    """In the child process (Django on medic_bench_http): migrate, demo data + the bench's doctors and
+    patients. Returns what the clients need: doctors with their service, and the patients' tokens."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    from medic.clinic.demo import seed_demo
+    from medic.clinic.models import ApiToken, AppointmentType, Clinic, Doctor, Patient, User
+    from scheduling.models import ScheduleRule
+
+    call_command("migrate", verbosity=0)
+    seed_demo()
+    clinic = Clinic.objects.get(name="Demo Clinic")
+    unusable = make_password(None)
+    doctor_users = User.objects.bulk_create(
+        User(email=f"bench.doctor{i:02d}@example.org", full_name=f"Dr. Bench {i:02d}", password=unusable)
+        for i in range(HTTP_DOCTORS)
+    )
+    doctors = Doctor.objects.bulk_create(
+        Doctor(user=u, clinic=clinic, display_name=u.full_name, specialty="Bench") for u in doctor_users
+    )
+    types = AppointmentType.objects.bulk_create(
+        AppointmentType(
+            doctor=d, name="Quick visit", duration_minutes=15, min_notice_minutes=0, max_advance_days=60
+        )
+        for d in doctors
+    )
+    ScheduleRule.objects.bulk_create(
+        ScheduleRule(
+            doctor=d,
+            timezone="Europe/Athens",
+            day_of_week=dow,
+            work_start_local=time(9),
+            work_end_local=time(17),
+            slot_interval_minutes=15,
+        )
+        for d in doctors
+        for dow in range(1, 8)
+    )
+    patient_users = User.objects.bulk_create(
+        User(email=f"bench.patient{i:02d}@example.org", full_name=f"Patient {i:02d}", password=unusable)
+        for i in range(HTTP_PATIENTS)
+    )
+    Patient.objects.bulk_create(
+        Patient(user=u, clinic=clinic, full_name=u.full_name, email=u.email, timezone="Europe/Athens")
+        for u in patient_users
+    )
+    tokens = [ApiToken.issue(u, name="bench")[1] for u in patient_users]
+    return {
+        "doctors": [{"id": str(d.pk), "typeId": str(t.pk)} for d, t in zip(doctors, types, strict=True)],
+        "tokens": tokens,
+    }
+
+
+@dataclass
+class LoadResult:
+    hold_ms: list[float] = field(default_factory=list)
+    confirm_ms: list[float] = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+    others: Counter = field(default_factory=Counter)
+    elapsed: float = 0.0
+    capped: bool = False
+
+
+class Load:
+    """64 patients, each with its own keep-alive connection, holding then confirming the earliest slots.
+
+    Every client picks a random doctor and one of that doctor's `choices` earliest slots not yet known to
+    be taken (known = some client has seen it held or refused), so clients in flight at the same moment
+    collide on purpose: the losers get 409 SLOT_TAKEN (lost the race in the database) or 422
+    SLOT_NOT_AVAILABLE (the winner had already committed).
+    """
+
+    def __init__(self, port: int, fixture: dict, *, holds: int, seconds: float, choices: int) -> None:
+        self.port = port
+        self.doctors = fixture["doctors"]
+        self.tokens = fixture["tokens"]
+        first = datetime.now(ATHENS).date() + timedelta(days=1)
+        self.slots = [
+            iso_z(
+                datetime.combine(first + timedelta(days=d), time(9), tzinfo=ATHENS)
+                + timedelta(minutes=15 * k)
+            )
+            for d in range(HTTP_DAYS)
+            for k in range(HTTP_SLOTS_PER_DAY)
+        ]
+        self.holds, self.seconds, self.choices = holds, seconds, choices
+        self.lock = threading.Lock()
+        self.issued = 0
+        self.taken: set[tuple[int, int]] = set()
+        self.low = [0] * len(self.doctors)  # per doctor: no slot before this index is free
+        self.result = LoadResult()
+        self.deadline = 0.0
+        self.go = threading.Event()  # set once the deadline is known: every client starts together
+
+    def _pick(self, rng: random.Random) -> tuple[int, int] | None:
+        with self.lock:
+            if self.issued >= self.holds:
+                return None
+            if clock.perf_counter() >= self.deadline:
+                self.result.capped = True
+                return None
+            self.issued += 1
+            for _ in range(100):
+                d = rng.randrange(len(self.doctors))
+                while self.low[d] < len(self.slots) and (d, self.low[d]) in self.taken:
+                    self.low[d] += 1
+                candidates = []
+                i = self.low[d]
+                while len(candidates) < self.choices and i < len(self.slots):
+                    if (d, i) not in self.taken:
+                        candidates.append(i)
+                    i += 1
+                if candidates:
+                    return d, rng.choice(candidates)
+            raise RuntimeError("the bench ran out of free slots: raise HTTP_DAYS")
+
+    def _client(self, n: int, barrier: threading.Barrier) -> None:
+        rng = random.Random(n)
+        token = self.tokens[n % len(self.tokens)]
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        conn = HTTPConnection(HOST, self.port, timeout=CLIENT_TIMEOUT)
+        hold_ms: list[float] = []
+        confirm_ms: list[float] = []
+        outcomes: Counter = Counter()
+        others: Counter = Counter()
+
+        def call(method: str, path: str, body: dict | None) -> tuple[int, dict, float]:
+            nonlocal conn
+            started = clock.perf_counter()
+            try:
+                conn.request(
+                    method, path, body=json.dumps(body) if body is not None else None, headers=headers
+                )
+                response = conn.getresponse()
+                raw = response.read()
+            except (OSError, HTTPException) as exc:
+                conn.close()
+                conn = HTTPConnection(HOST, self.port, timeout=CLIENT_TIMEOUT)
+                return -1, {"transport": type(exc).__name__}, (clock.perf_counter() - started) * 1000
+            elapsed = (clock.perf_counter() - started) * 1000
+            try:
+                data = json.loads(raw) if raw else {}
+            except ValueError:
+                data = {"raw": raw[:200].decode(errors="replace")}
+            return response.status, data, elapsed
+
+        try:
+            # Warm-up (not counted): opens this client's connection and a server thread's database connection.
+            call("GET", "/api/me", None)
+            barrier.wait()
+            self.go.wait()
+            while (pick := self._pick(rng)) is not None:
+                d, i = pick
+                doctor = self.doctors[d]
+                body = {
+                    "doctorId": doctor["id"],
+                    "appointmentTypeId": doctor["typeId"],
+                    "startsAt": self.slots[i],
+                }
+                status, data, ms = call("POST", "/api/appointments/holds", body)
+                hold_ms.append(ms)
+                code = (data.get("errors") or [{}])[0].get("code") if isinstance(data, dict) else None
+                with self.lock:
+                    self.taken.add((d, i))  # held by us, or someone else has it: either way it is gone
+                if status == 201:
+                    outcomes["hold 201 held"] += 1
+                elif status == 409 and code == "SLOT_TAKEN":
+                    outcomes["hold 409 SLOT_TAKEN"] += 1
+                    continue
+                elif status == 422 and code == "SLOT_NOT_AVAILABLE":
+                    outcomes["hold 422 SLOT_NOT_AVAILABLE"] += 1
+                    continue
+                else:
+                    others[f"hold {status} {code or data}"] += 1
+                    continue
+                status, data, ms = call("POST", f"/api/appointments/{data['id']}/confirm", None)
+                confirm_ms.append(ms)
+                if status == 200 and data.get("status") == "confirmed":
+                    outcomes["confirm 200 confirmed"] += 1
+                else:
+                    code = (data.get("errors") or [{}])[0].get("code") if isinstance(data, dict) else None
+                    others[f"confirm {status} {code or data}"] += 1
+        finally:
+            conn.close()
+            with self.lock:
+                self.result.hold_ms += hold_ms
+                self.result.confirm_ms += confirm_ms
+                self.result.outcomes.update(outcomes)
+                self.result.others.update(others)
+
+    def run(self, clients: int) -> LoadResult:
+        barrier = threading.Barrier(clients + 1)
+        threads = [
+            threading.Thread(target=self._client, args=(n, barrier), daemon=True) for n in range(clients)
+        ]
+        for t in threads:
+            t.start()
+        barrier.wait(timeout=120)  # every client has warmed up
+        started = clock.perf_counter()
+        self.deadline = started + self.seconds
+        self.go.set()
+        for t in threads:
+            t.join(timeout=self.seconds + 3 * CLIENT_TIMEOUT)
+        self.result.elapsed = clock.perf_counter() - started
+        if any(t.is_alive() for t in threads):
+            self.result.others["client threads still running at the end"] += 1
+        return self.result
+
+
+DOUBLE_BOOKINGS_SQL = """
+SELECT count(*) FROM appointments_appointment a
+JOIN appointments_appointment b ON a.doctor_id = b.doctor_id AND a.id < b.id
+WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
+  AND (a.period && b.period OR a.busy_period && b.busy_period)
+"""
+
+
+def part_http(args: argparse.Namespace) -> bool:
+    started = clock.perf_counter()
+    fresh_database(HTTP_DB)
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.bench_booking", "--seed-http"],
+        cwd=BASE_DIR,
+        env=bench_env(HTTP_DB),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        raise SystemExit(f"seeding {HTTP_DB} failed:\n{child.stderr[-3000:]}")
+    fixture = json.loads(child.stdout.strip().splitlines()[-1])
+    seeded = clock.perf_counter() - started
+
+    started = clock.perf_counter()
+    with gunicorn(
+        HTTP_DB, workers=args.workers, threads=args.threads, app=args.wsgi_app, log_path=args.server_log
+    ) as port:
+        ready = clock.perf_counter() - started
+        result = Load(port, fixture, holds=args.holds, seconds=args.seconds, choices=args.choices).run(
+            args.clients
+        )
+    doubles = query(HTTP_DB, DOUBLE_BOOKINGS_SQL)[0][0]
+    rows = dict(
+        query(
+            HTTP_DB,
+            "SELECT status, count(*) FROM appointments_appointment WHERE created_by_type = 'patient' "
+            "GROUP BY status",
+        )
+    )
+
+    r = result
+    held, confirmed = r.outcomes["hold 201 held"], r.outcomes["confirm 200 confirmed"]
+    n_holds, n_confirms = len(r.hold_ms), len(r.confirm_ms)
+    total = n_holds + n_confirms
+    r.hold_ms.sort()
+    r.confirm_ms.sort()
+    other = sum(r.others.values())
+    consistent = rows.get("confirmed", 0) == confirmed and rows.get("held", 0) == held - confirmed
+    print(
+        f"Part 1 · hold + confirm over HTTP: gunicorn {args.workers} workers x {args.threads} threads "
+        f"(gthread), {args.clients} keep-alive clients, database {HTTP_DB}"
+        + ("" if args.wsgi_app == "medic.wsgi" else f", serving {args.wsgi_app} (NOT the project's app)")
+    )
+    print(
+        f"  {HTTP_DOCTORS} doctors 09:00-17:00 daily at 15 min, a 15-minute service; each client takes a "
+        f"random doctor and one of its {args.choices} earliest slots not known to be taken"
+    )
+    print(f"  setup: fresh database + migrate + seed {seeded:5.1f} s, server ready {ready:4.1f} s")
+    cap = f"  (stopped by the {args.seconds:.0f} s cap)" if r.capped else ""
+    print(
+        f"  {n_holds} holds + {n_confirms} confirms = {total} requests in {r.elapsed:5.1f} s -> "
+        f"{total / r.elapsed:6.1f} req/s ({n_holds / r.elapsed:.1f} holds/s){cap}"
+    )
+    print("  outcome                            count")
+    for name in (
+        "hold 201 held",
+        "hold 409 SLOT_TAKEN",
+        "hold 422 SLOT_NOT_AVAILABLE",
+        "confirm 200 confirmed",
+    ):
+        print(f"    {name:<30} {r.outcomes[name]:7d}")
+    print(f"    {'other':<30} {other:7d}")
+    for name, count in r.others.most_common(5):
+        print(f"      {count:5d} x {name[:90]}")
+    print("  latency (ms)        n      p50      p99      max")
+    for name, values in (("hold", r.hold_ms), ("confirm", r.confirm_ms)):
+        print(
+            f"    {name:<10} {len(values):8d} {percentile(values, 50):8.1f} {percentile(values, 99):8.1f} "
+            f"{(values[-1] if values else 0):8.1f}"
+        )
+    print(f"  double bookings (SQL: overlapping held/confirmed periods of one doctor): {doubles}")
+    print(
+        f"  rows: {rows.get('confirmed', 0)} confirmed, {rows.get('held', 0)} held "
+        f"({'matches' if consistent else 'DOES NOT MATCH'} the responses)"
+    )
+    return doubles == 0 and other == 0 and consistent
+
+
+# === part 2: earliest free slot across 1,000 doctors =======================================================
+
+
+@dataclass
+class SearchData:
+    clinic_id: object
+    patient_user: object
+    first: date
+    last: date
+    expected: list[tuple[int, str]]  # brute-force answer: (start epoch, doctor id) of the earliest offers
+    seed_seconds: dict[str, float]
+
+
+def seed_search(rng: random.Random) -> SearchData:
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connection
+
+    from appointments.models import ActorType, Appointment, Status
+    from medic.clinic.models import AppointmentType, Clinic, Doctor, Patient, User
+    from scheduling.models import ScheduleRule
+
+    timings: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[[], object]) -> object:
+        started = clock.perf_counter()
+        out = fn()
+        timings[name] = clock.perf_counter() - started
+        return out
+
+    step("migrate", lambda: call_command("migrate", verbosity=0))
+    today = datetime.now(ATHENS).date()
+    first, last = today + timedelta(days=1), today + timedelta(days=SEARCH_DAYS)
+    unusable = make_password(None)
+
+    def directory() -> tuple:
+        clinic = Clinic.objects.create(name="Search Bench Clinic", timezone="Europe/Athens")
+        users = User.objects.bulk_create(
+            (
+                User(
+                    email=f"search.doctor{i:04d}@example.org",
+                    full_name=f"Dr. Search {i:04d}",
+                    password=unusable,
+                )
+                for i in range(SEARCH_DOCTORS)
+            ),
+            batch_size=1000,
+        )
+        doctors = Doctor.objects.bulk_create(
+            (Doctor(user=u, clinic=clinic, display_name=u.full_name) for u in users), batch_size=1000
+        )
+        types = AppointmentType.objects.bulk_create(
+            (
+                AppointmentType(
+                    doctor=d,
+                    name="Consultation",
+                    duration_minutes=30,
+                    min_notice_minutes=0,
+                    max_advance_days=60,
+                )
+                for d in doctors
+            ),
+            batch_size=1000,
+        )
+        patient_user = User.objects.create(email="search.patient@example.org", full_name="Search Patient")
+        patients = Patient.objects.bulk_create(
+            [Patient(user=patient_user, clinic=clinic, full_name="Search Patient", timezone="Europe/Athens")]
+            + [
+                Patient(clinic=clinic, full_name=f"Patient {i:04d}", timezone="Europe/Athens")
+                for i in range(999)
+            ],
+            batch_size=1000,
+        )
+        return clinic, doctors, types, patient_user, patients
+
+    clinic, doctors, types, patient_user, patients = step("directory", directory)
+    step(
+        "rules",
+        lambda: ScheduleRule.objects.bulk_create(
+            (
+                ScheduleRule(
+                    doctor=d,
+                    timezone="Europe/Athens",
+                    day_of_week=dow,
+                    work_start_local=time(8),
+                    work_end_local=time(18),
+                    slot_interval_minutes=30,
+                )
+                for d in doctors
+                for dow in range(1, 6)
+            ),
+            batch_size=5000,
+        ),
+    )
+
+    # Every weekday slot of the 14 days (always exactly 10 weekdays), as UTC epochs.
+    grid = [
+        int((datetime.combine(day, time(8), tzinfo=ATHENS) + timedelta(minutes=30 * k)).timestamp())
+        for day in (first + timedelta(days=n) for n in range(SEARCH_DAYS))
+        if day.isoweekday() <= 5
+        for k in range(SEARCH_SLOTS_PER_DAY)
+    ]
+    per_doctor = SEARCH_APPOINTMENTS // SEARCH_DOCTORS
+    booked: dict[object, list[int]] = {}
+    for d in doctors:
+        # A busy diary is full near-term: the first k slots in a row, then the rest scattered.
+        k = rng.randint(0, per_doctor - 5)
+        booked[d.pk] = grid[:k] + rng.sample(grid[k:], per_doctor - k)
+
+    def appointments() -> None:
+        now = datetime.now(UTC)
+        rows = (
+            Appointment(
+                doctor=d,
+                patient=patients[(n + j) % len(patients)],
+                appointment_type=t,
+                starts_at=(s := datetime.fromtimestamp(epoch, UTC)),
+                ends_at=(e := s + timedelta(minutes=30)),
+                busy_starts_at=s,
+                busy_ends_at=e,
+                status=Status.CONFIRMED,
+                confirmed_at=now,
+                patient_timezone="Europe/Athens",
+                doctor_timezone="Europe/Athens",
+                created_by_type=ActorType.SYSTEM,
+            )
+            for n, (d, t) in enumerate(zip(doctors, types, strict=True))
+            for j, epoch in enumerate(booked[d.pk])
+        )
+        Appointment.objects.bulk_create(rows, batch_size=5000)
+
+    step("appointments", appointments)
+    with connection.cursor() as cursor:
+        step("analyze", lambda: cursor.execute("ANALYZE"))
+
+    offers: list[tuple[int, str, str]] = []
+    for d in doctors:
+        taken = set(booked[d.pk])
+        free = [s for s in grid if s not in taken][:SEARCH_PER_DOCTOR]
+        offers += [(s, d.display_name, str(d.pk)) for s in free]
+    offers.sort()
+    expected = [(s, doctor_id) for s, _, doctor_id in offers[:SEARCH_LIMIT]]
+    return SearchData(clinic.pk, patient_user, first, last, expected, timings)
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
+    fn()  # warm-up: imports, query plans, zoneinfo caches
+    times, out = [], None
+    for _ in range(runs):
+        started = clock.perf_counter()
+        out = fn()
+        times.append((clock.perf_counter() - started) * 1000)
+    return sorted(times), out
+
+
+def part_search(args: argparse.Namespace) -> bool:
+    fresh_database(SEARCH_DB)
+    setup_django(SEARCH_DB)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from appointments import services
+    from appointments.selectors import RequestScope, load_schedules
+    from medic.clinic.models import AppointmentType
+
+    data = seed_search(random.Random(7))
+    types = list(
+        AppointmentType.objects.filter(doctor__clinic_id=data.clinic_id, name="Consultation").select_related(
+            "doctor__clinic"
+        )
+    )
+
+    def search() -> list:
+        return services.earliest_across(
+            types=types,
+            scope_location=None,
+            consultation_mode=None,
+            zone=ATHENS,
+            first=data.first,
+            last=data.last,
+            limit=SEARCH_LIMIT,
+        )
+
+    def load_only() -> dict:
+        lo = datetime.combine(data.first, time(), tzinfo=ATHENS)
+        hi = datetime.combine(data.last + timedelta(days=1), time(), tzinfo=ATHENS)
+        doctors = list({t.doctor_id: t.doctor for t in types}.values())
+        scope = RequestScope(tuple(t.pk for t in types))
+        return load_schedules(doctors, scope, lo, hi, datetime.now(UTC))
+
+    search_ms, offers = timed(search, args.runs)
+    load_ms, _ = timed(load_only, args.runs)
+    got = [(o.start.start_utc, str(o.doctor.pk)) for o in offers]
+
+    client = APIClient()
+    client.force_authenticate(data.patient_user)
+    url = (
+        f"/api/availability?clinicId={data.clinic_id}&service=Consultation"
+        f"&start={data.first.isoformat()}&end={data.last.isoformat()}"
+    )
+
+    def get() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url}: {response.status_code} {response.content[:300]!r}")
+        return response
+
+    http_ms, response = timed(get, args.runs)
+    with CaptureQueriesContext(connection) as ctx:
+        get()
+    api = [
+        (int(datetime.fromisoformat(s["startUtc"]).timestamp()), s["doctorId"])
+        for s in response.json()["slots"]
+    ]
+
+    seeding = data.seed_seconds
+    print()
+    print(
+        f"Part 2 · earliest free slot: {SEARCH_DOCTORS} doctors x {SEARCH_DAYS} days "
+        f"({data.first} .. {data.last}), {SEARCH_APPOINTMENTS:,} confirmed appointments, in-process, "
+        f"database {SEARCH_DB}"
+    )
+    print(
+        "  seeding: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in seeding.items())
+        + f"  (total {sum(seeding.values()):.1f} s)"
+    )
+    print(f"  timings (ms), {args.runs} runs after a warm-up       best   median      max")
+    rows = (
+        (f"earliest_across(limit={SEARCH_LIMIT})", search_ms),
+        ("  its load_schedules alone (DB + ORM)", load_ms),
+        ("GET /api/availability (APIClient)", http_ms),
+    )
+    for name, values in rows:
+        print(f"    {name:<44} {values[0]:8.1f} {statistics.median(values):8.1f} {values[-1]:8.1f}")
+    print(f"  queries per GET /api/availability: {len(ctx.captured_queries)}")
+    ok_service, ok_api = got == data.expected, api == data.expected
+    earliest = iso_z(datetime.fromtimestamp(got[0][0], UTC)) if got else "-"
+    print(
+        f"  answer ({len(got)} offers, the first at {earliest}): "
+        f"earliest_across {'matches' if ok_service else 'DIFFERS FROM'} the brute-force answer, "
+        f"the API {'matches' if ok_api else 'DIFFERS'}"
+    )
+    return ok_service and ok_api
+
+
+# === main ==================================================================================================
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=["all", "http", "search"], default="all")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (part 1)")
+    parser.add_argument("--threads", type=int, default=16, help="gunicorn threads per worker (part 1)")
+    parser.add_argument("--clients", type=int, default=64, help="concurrent client threads (part 1)")
+    parser.add_argument("--holds", type=int, default=3000, help="total hold attempts (part 1)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="time cap of the load (part 1)")
+    parser.add_argument("--choices", type=int, default=3, help="earliest free slots a client picks from")
+    parser.add_argument("--server-log", metavar="PATH", help="keep gunicorn's log in this file (part 1)")
+    parser.add_argument(
+        "--wsgi-app",
+        default="medic.wsgi",
+        help="what gunicorn serves, e.g. a patched copy to compare (part 1)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (part 2)")
+    parser.add_argument("--seed-http", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.seed_http:  # the child process of part 1: Django on medic_bench_http
+        setup_django(HTTP_DB)
+        print(json.dumps(seed_http()))
+        return
+
+    ok = True
+    if args.part in ("all", "http"):
+        ok &= part_http(args)
+    if args.part in ("all", "search"):
+        ok &= part_search(args)
+    if not ok:
+        print("FAILED: see the figures above", file=sys.stderr)
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
