@@ -117,9 +117,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = (
-    True  # serve straight from the app folders too, so a missed collectstatic is harmless
-)
+# Serve straight from the source folders too, so a missed collectstatic is harmless; while developing,
+# pick up a rebuilt front end without a restart.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # The React pages: Vite builds frontend/ into static/dist/ (make run / make test), django-vite reads its
 # manifest, inertia-django hands each page its props. VITE_DEV=true serves from a running `npm run dev`.

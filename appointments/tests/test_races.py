@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 from itertools import pairwise
 
 import pytest
-from django.db import connection
 
 from appointments import services
 from appointments.models import ACTIVE_STATUSES, Appointment
 from appointments.tests.conftest import local
 from medic.clinic.tests.factories import PatientFactory
-from medic.errors import ValidationFailed
+from medic.testing import outcomes, run_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hours")]
-
-
-def _race(jobs: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except Exception as exc:  # each thread's outcome is inspected below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
-def _outcomes(results: list[object]) -> Counter:
-    return Counter(
-        "ok"
-        if isinstance(r, Appointment)
-        else (r.errors[0].code if isinstance(r, ValidationFailed) else repr(r))
-        for r in results
-    )
 
 
 def _hold_job(demo, appointment_type, starts_at, patient):
@@ -60,12 +26,12 @@ def _hold_job(demo, appointment_type, starts_at, patient):
 
 def test_32_clients_holding_the_same_slot_get_exactly_one_hold(demo, consult, day) -> None:
     patients = [PatientFactory() for _ in range(32)]
-    results = _race([_hold_job(demo, consult, local(day, "10:00"), p) for p in patients])
-    outcomes = _outcomes(results)
-    assert outcomes["ok"] == 1, outcomes
+    results = run_at_once([_hold_job(demo, consult, local(day, "10:00"), p) for p in patients])
+    counts = outcomes(results, Appointment)
+    assert counts["ok"] == 1, counts
     # The losers are refused either by the constraint (409) or, if the winner committed first, by the check.
-    assert outcomes["SLOT_TAKEN"] + outcomes["SLOT_NOT_AVAILABLE"] == 31, outcomes
-    assert outcomes["SLOT_TAKEN"] >= 1, outcomes
+    assert counts["SLOT_TAKEN"] + counts["SLOT_NOT_AVAILABLE"] == 31, counts
+    assert counts["SLOT_TAKEN"] >= 1, counts
     assert Appointment.objects.filter(status__in=ACTIVE_STATUSES).count() == 1
 
 
@@ -77,11 +43,11 @@ def test_overlapping_but_unequal_periods_never_both_win(demo, consult, day) -> N
         jobs.append(
             _hold_job(demo, checkup, local(day, "10:00") if i % 2 else local(day, "10:30"), PatientFactory())
         )
-    results = _race(jobs)
+    results = run_at_once(jobs)
     held = list(Appointment.objects.filter(status__in=ACTIVE_STATUSES).order_by("starts_at"))
     for a, b in pairwise(held):
         assert a.ends_at <= b.starts_at, held
-    assert _outcomes(results)["ok"] == len(held) >= 1
+    assert outcomes(results, Appointment)["ok"] == len(held) >= 1
 
 
 def test_racing_reschedules_into_one_slot_move_exactly_one(demo, consult, day) -> None:
@@ -97,8 +63,8 @@ def test_racing_reschedules_into_one_slot_move_exactly_one(demo, consult, day) -
     def job_for(a: Appointment):
         return lambda: services.reschedule(a, actor=services.Actor("staff", None), starts_at=target)
 
-    outcomes = _outcomes(_race([job_for(a) for a in movers]))
-    assert outcomes["ok"] == 1, outcomes
+    counts = outcomes(run_at_once([job_for(a) for a in movers]), Appointment)
+    assert counts["ok"] == 1, counts
     assert Appointment.objects.filter(starts_at=target).count() == 1
     # The losers kept their old time.
     assert Appointment.objects.filter(status__in=ACTIVE_STATUSES).count() == 6
@@ -114,5 +80,5 @@ def test_concurrent_holds_respect_the_daily_cap(demo, consult, day) -> None:
         _hold_job(demo, consult, local(day, "09:00") + timedelta(minutes=30 * i), PatientFactory())
         for i in range(8)
     ]
-    outcomes = _outcomes(_race(jobs))
-    assert outcomes["ok"] == 2, outcomes
+    counts = outcomes(run_at_once(jobs), Appointment)
+    assert counts["ok"] == 2, counts

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -23,7 +21,8 @@ from appointments.models import (
 from appointments.tests.conftest import iso, local
 from medic.clinic.models import AppointmentType, Doctor
 from medic.clinic.tests.factories import AppointmentTypeFactory, DoctorFactory, PatientFactory
-from medic.errors import Conflict, Gone, ValidationFailed
+from medic.errors import Conflict, Gone
+from medic.testing import outcomes, run_at_once
 from scheduling.models import ScheduleRule
 
 HOLDS = "/api/appointments/holds"
@@ -264,37 +263,6 @@ def test_another_doctors_expired_hold_does_not_keep_the_seat(demo, room, day) ->
 # -- races -------------------------------------------------------------------------------------------------
 
 
-def _race(jobs: list[Callable[[], object]]) -> list[object]:
-    """Run the jobs at once, each in its own thread and so its own connection, closed at the end."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except Exception as exc:  # each thread's outcome is inspected below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
-def _outcomes(results: list[object]) -> Counter:
-    return Counter(
-        "ok"
-        if isinstance(r, Appointment)
-        else (r.errors[0].code if isinstance(r, ValidationFailed) else repr(r))
-        for r in results
-    )
-
-
 def _hold_job(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Callable[[], Appointment]:
     patient = PatientFactory()
 
@@ -310,8 +278,8 @@ def test_racing_for_the_last_seat_has_exactly_one_winner(demo, group, day) -> No
     for _ in range(group.seats - 1):
         hold(*doctor_offering(demo.clinic, group), local(day, "10:00"))
     racers = [doctor_offering(demo.clinic, group) for _ in range(12)]
-    outcomes = _outcomes(_race([_hold_job(d, s, local(day, "10:00")) for d, s in racers]))
-    assert outcomes == Counter(ok=1, RESOURCE_UNAVAILABLE=11), outcomes
+    counts = outcomes(run_at_once([_hold_job(d, s, local(day, "10:00")) for d, s in racers]), Appointment)
+    assert counts == Counter(ok=1, RESOURCE_UNAVAILABLE=11), counts
     assert [c.seat for c in active_claims(group)] == [1, 2, 3]
     assert Appointment.objects.filter(status__in=ACTIVE_STATUSES).count() == 3
 
@@ -319,8 +287,8 @@ def test_racing_for_the_last_seat_has_exactly_one_winner(demo, group, day) -> No
 @pytest.mark.django_db(transaction=True)
 def test_racing_for_a_free_group_fills_every_seat_once(demo, group, day) -> None:
     racers = [doctor_offering(demo.clinic, group) for _ in range(3 * group.seats)]
-    outcomes = _outcomes(_race([_hold_job(d, s, local(day, "10:00")) for d, s in racers]))
-    assert outcomes == Counter(ok=group.seats, RESOURCE_UNAVAILABLE=2 * group.seats), outcomes
+    counts = outcomes(run_at_once([_hold_job(d, s, local(day, "10:00")) for d, s in racers]), Appointment)
+    assert counts == Counter(ok=group.seats, RESOURCE_UNAVAILABLE=2 * group.seats), counts
     claims = active_claims(group)
     assert [c.seat for c in claims] == [1, 2, 3]
     assert {c.appointment.status for c in claims} == {"held"}

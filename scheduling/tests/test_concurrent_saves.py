@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from medic.errors import Conflict
+from medic.testing import run_at_once
 from scheduling import services
 from scheduling.models import ScheduleRule
 from scheduling.tests.payloads import day, form, window
@@ -15,33 +13,16 @@ from scheduling.tests.payloads import day, form, window
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(doctor, payloads: list[dict]) -> list[object]:
-    """Run one bulk_upsert per payload, each in its own thread (its own connection), released together."""
-    barrier = threading.Barrier(len(payloads))
-    results: list[object] = [None] * len(payloads)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = services.bulk_upsert(doctor=doctor, payload=payloads[i])
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(payloads))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+def _saves(doctor, payloads: list[dict]) -> list[object]:
+    """One bulk_upsert per payload, all at the same moment on their own connections."""
+    return run_at_once([lambda p=p: services.bulk_upsert(doctor=doctor, payload=p) for p in payloads])
 
 
 def test_concurrent_replaces_leave_exactly_one_saves_windows(demo) -> None:
     payloads = [
         form(day(1, window(f"{8 + i:02d}:00", f"{9 + i:02d}:00"), window("18:00", "19:00"))) for i in range(6)
     ]
-    results = _race(demo.doctor, payloads)
+    results = _saves(demo.doctor, payloads)
     assert all(isinstance(r, services.UpsertResult) for r in results), results
     rules = list(ScheduleRule.objects.filter(doctor=demo.doctor, day_of_week=1).order_by("work_start_local"))
     assert len(rules) == 2  # never a mix of two saves, never duplicates
@@ -51,7 +32,7 @@ def test_concurrent_replaces_leave_exactly_one_saves_windows(demo) -> None:
 
 def test_concurrent_saves_with_the_same_version_let_exactly_one_through(demo) -> None:
     payloads = [{**form(day(d, window())), "expectedVersion": "0"} for d in (1, 2, 3, 4)]
-    results = _race(demo.doctor, payloads)
+    results = _saves(demo.doctor, payloads)
     assert sum(isinstance(r, services.UpsertResult) for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 3
     assert ScheduleRule.objects.filter(doctor=demo.doctor).count() == 1
