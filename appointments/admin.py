@@ -81,7 +81,20 @@ def _compact(value: Any) -> str:
 # -- appointments ------------------------------------------------------------------------------------------
 
 
-class AppointmentEventInline(ClinicScopedInline):
+class ReadOnlyInline(ClinicScopedInline):
+    """Shown to whoever may view the parent; never added to, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AppointmentEventInline(ReadOnlyInline):
     """The audit trail, oldest first. Append-only in the database; nothing here may add, change or delete."""
 
     model = AppointmentEvent
@@ -92,15 +105,6 @@ class AppointmentEventInline(ClinicScopedInline):
     can_delete = False
     ordering = ["created_at", "id"]
     verbose_name_plural = "audit trail"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="Actor")
     def actor(self, event: AppointmentEvent) -> str:
@@ -314,7 +318,7 @@ def _count(n: int) -> str:
 # -- resources ---------------------------------------------------------------------------------------------
 
 
-class ResourceClaimInline(ClinicScopedInline):
+class ResourceClaimInline(ReadOnlyInline):
     """Seats taken now or later (released claims and past ones are history, not shown)."""
 
     model = ResourceClaim
@@ -334,15 +338,6 @@ class ResourceClaimInline(ClinicScopedInline):
             .select_related("appointment__doctor", "appointment__patient")
             .order_by("starts_at", "seat")
         )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="Appointment")
     def booking(self, claim: ResourceClaim) -> str:
