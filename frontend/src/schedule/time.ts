@@ -1,0 +1,77 @@
+// Wall-clock helpers: "HH:MM" strings, calendar dates in a zone, and instants in the doctor's zone.
+import dayjs, { type Dayjs } from "../lib/dayjs";
+
+/** HH:MM, 24-hour: the server's pattern exactly (scheduling/validation.py `_TIME_RE`). */
+export const TIME_RE = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
+export const DATE_RE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+export function toMinutes(hhmm: string): number {
+  const match = TIME_RE.exec(hhmm);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+export function fromMinutes(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}
+
+/** A real calendar date as YYYY-MM-DD (2026-02-30 is not). */
+export function isRealDate(value: string): boolean {
+  if (!DATE_RE.test(value)) return false;
+  const [y, m, d] = value.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+export function isKnownTimezone(name: string): boolean {
+  if (!name) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Today's calendar date in `timezone` (the server reads preview date ranges in the schedule's zone). */
+export function todayIn(timezone: string, now: Date = new Date()): string {
+  return dayjs(now).tz(isKnownTimezone(timezone) ? timezone : "UTC").format("YYYY-MM-DD");
+}
+
+export function addDays(date: string, days: number): string {
+  return dayjs(date, "YYYY-MM-DD").add(days, "day").format("YYYY-MM-DD");
+}
+
+/** HH:MM → a dayjs for a TimePicker (today's date; only the time matters). */
+export function timeToDayjs(value: string | null): Dayjs | null {
+  if (!value || !TIME_RE.test(value)) return null;
+  return dayjs(value, "HH:mm");
+}
+
+export function dayjsToTime(value: Dayjs | null | undefined): string | null {
+  return value ? value.format("HH:mm") : null;
+}
+
+/**
+ * An instant shown as a picker value: a browser-local dayjs carrying the doctor's wall-clock time, so
+ * pickers (which work in the browser's zone) show what the clock says where the doctor works.
+ */
+export function wallClock(instant: string, timezone: string): Dayjs {
+  return dayjs(dayjs(instant).tz(timezone).format("YYYY-MM-DDTHH:mm:ss"));
+}
+
+/** The reverse: a picked wall-clock time in `timezone` → an ISO 8601 instant with that zone's offset. */
+export function instantFromWallClock(value: Dayjs, timezone: string): string {
+  return dayjs.tz(value.format("YYYY-MM-DDTHH:mm:ss"), timezone).format("YYYY-MM-DDTHH:mm:ssZ");
+}
+
+/** What a doctor types into a time field → "HH:MM" ("9:00", "0900", "09:00" → "09:00"), or null. */
+export function parseTypedTime(text: string): string | null {
+  const match = /^\s*([0-9]{1,2}):?([0-9]{2})\s*$/.exec(text);
+  if (!match) return null;
+  const [h, m] = [Number(match[1]), Number(match[2])];
+  if (h > 23 || m > 59) return null;
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+}

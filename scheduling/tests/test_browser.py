@@ -1,0 +1,100 @@
+"""The schedule page in a real browser (Playwright for Python driving Debian's chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOT_AVAILABLE = "Not available"
+
+
+@pytest.fixture
+def schedule(page, live_server, demo):
+    """The demo doctor logged in on /doctor/schedule."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "doctor@example.com")
+    page.fill("#id_password", "medic-demo")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/doctor/schedule")
+    page.get_by_test_id("weekly-hours").wait_for()
+    return page
+
+
+def set_time(page, test_id: str, value: str) -> None:
+    field = page.get_by_test_id(test_id)
+    field.click()
+    field.fill(value)
+    field.press("Enter")
+
+
+def open_modal(page):
+    page.get_by_role("button", name="Add slot").click()
+    dialog = page.get_by_role("dialog", name="Add slot")
+    dialog.get_by_role("switch", name="Available on Monday").wait_for()
+    return dialog
+
+
+def monday_nine_to_five_with_lunch(page, dialog) -> None:
+    dialog.get_by_role("switch", name="Available on Monday").click()
+    set_time(page, "window-0-0-start", "09:00")
+    set_time(page, "window-0-0-end", "17:00")
+    interval = page.get_by_test_id("window-0-0-interval")
+    interval.click()
+    page.locator(".ant-select-dropdown:visible").get_by_title("30 min", exact=True).click()
+    dialog.get_by_role("button", name="Add break").click()
+    set_time(page, "break-0-0-0-start", "13:00")
+    set_time(page, "break-0-0-0-end", "14:00")
+
+
+def test_a_logged_out_visitor_is_sent_to_login(page, live_server, db) -> None:
+    page.goto(f"{live_server.url}/doctor/schedule")
+    assert "/accounts/login/" in page.url
+
+
+def test_doctor_adds_monday_hours_and_sees_them_after_a_reload(schedule) -> None:
+    page = schedule
+    assert NOT_AVAILABLE in page.get_by_test_id("weekly-day-1").inner_text()
+    dialog = open_modal(page)
+    monday_nine_to_five_with_lunch(page, dialog)
+    summary = page.get_by_test_id("preview-summary")
+    summary.filter(has_text=re.compile(r"Creates 14 slots")).wait_for()
+    dialog.get_by_role("button", name="Save").click()
+    dialog.wait_for(state="hidden")
+    page.get_by_test_id("weekly-day-1").filter(has_text="09:00–17:00").wait_for()
+    page.reload()
+    page.get_by_test_id("weekly-day-1").filter(has_text="09:00–17:00").wait_for()
+    assert NOT_AVAILABLE in page.get_by_test_id("weekly-day-2").inner_text()
+
+
+def test_a_break_outside_its_window_shows_the_error_under_that_break(schedule) -> None:
+    page = schedule
+    dialog = open_modal(page)
+    dialog.get_by_role("switch", name="Available on Monday").click()
+    set_time(page, "window-0-0-start", "09:00")
+    set_time(page, "window-0-0-end", "12:00")
+    dialog.get_by_role("button", name="Add break").click()
+    set_time(page, "break-0-0-0-start", "12:30")
+    set_time(page, "break-0-0-0-end", "13:00")
+    field = page.locator(".ant-form-item", has=page.get_by_test_id("break-0-0-0-start"))
+    field.locator(".ant-form-item-explain-error").wait_for()
+    assert "window" in field.locator(".ant-form-item-explain-error").inner_text().lower()
+
+
+def test_a_disabled_day_is_saved_as_not_available(schedule) -> None:
+    page = schedule
+    dialog = open_modal(page)
+    monday_nine_to_five_with_lunch(page, dialog)
+    dialog.get_by_role("button", name="Save").click()
+    dialog.wait_for(state="hidden")
+    page.get_by_test_id("weekly-day-1").filter(has_text="09:00–17:00").wait_for()
+
+    dialog = open_modal(page)
+    dialog.get_by_role("switch", name="Available on Monday").click()  # off
+    dialog.get_by_role("button", name="Save").click()
+    dialog.wait_for(state="hidden")
+    page.get_by_test_id("weekly-day-1").filter(has_text=NOT_AVAILABLE).wait_for()
+    page.reload()
+    page.get_by_test_id("weekly-day-1").filter(has_text=NOT_AVAILABLE).wait_for()
