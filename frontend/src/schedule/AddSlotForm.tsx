@@ -94,8 +94,14 @@ function ScheduleForm({ doctorId, timezoneDefault, onClose, onSaved, reportUnsav
       : preview.data
         ? { kind: "ready", data: preview.data, refreshing: debounced.pending || preview.isPlaceholderData || preview.isFetching }
         : { kind: "loading" };
-  // While a newer preview loads, the previous warnings stay on their fields (no jumping help texts).
-  const previewData = previewState.kind === "ready" ? previewState.data : undefined;
+  // While a newer preview loads, the previous yellow hints stay on their fields (no jumping help texts);
+  // its errors do not: they may be about values that were just fixed.
+  const readyData = previewState.kind === "ready" ? previewState.data : undefined;
+  const refreshing = previewState.kind === "ready" && previewState.refreshing;
+  const previewData = useMemo(
+    () => (readyData && refreshing ? { ...readyData, warnings: readyData.warnings.filter((w) => w.severity === "warning") } : readyData),
+    [readyData, refreshing],
+  );
 
   const feedback = useMemo(
     () => buildFeedback(values, issues, formState.errors, previewData),
