@@ -29,10 +29,16 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 
 install: $(VENV)/.dev ## create .venv and install runtime + test requirements
 
-frontend: ## build the front end when there is one (frontend/package.json)
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
-	fi
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/*.json frontend/*.ts)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+static/dist/.vite/manifest.json: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+	@touch $@
+
+frontend: static/dist/.vite/manifest.json ## build the front end (npm ci, vite build) when its sources changed
 
 db: $(VENV)/.runtime ## start the embedded PostgreSQL (a no-op with DATABASE_URL set)
 	@$(BIN)/python -c "import medic.settings" && echo "database: ready"
@@ -55,7 +61,7 @@ run: $(VENV)/.runtime frontend seed ## install, build, start the database, migra
 	wait -n $$worker $$web; status=$$?; kill $$worker $$web 2>/dev/null; wait; exit $$status
 
 test: install frontend ## the whole suite: Vitest, then pytest on real PostgreSQL (browser tests included)
-	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
+	cd frontend && npm test
 	$(BIN)/pytest
 
 lint: install ## ruff check + format check
