@@ -89,7 +89,6 @@ def bookable_starts(
     first: date,
     last: date,
     now: int,
-    exclude_busy: tuple[int, int] | None = None,
     unavailable: Sequence[tuple[int, int]] = (),
 ) -> list[Start]:
     """Every slot start in local dates first..last of `zone` where a booking of `rules` fits, sorted.
@@ -97,8 +96,8 @@ def bookable_starts(
     A start fits when [start, start + duration) lies entirely in free slot time (slots of one or more
     adjacent windows and openings), its buffered span overlaps no other booking's buffered span, it is at
     least the minimum notice from `now` and at most the advance limit, and its day is under the daily cap.
-    `exclude_busy` leaves one booking out of the busy times (the one being rescheduled); `unavailable` are
-    times no booking may overlap at all (e.g. a resource the service needs has no free seat).
+    `unavailable` are times no booking may overlap at all (e.g. a resource the service needs has no free
+    seat).
     """
     lo, hi = utc_bounds(zone, first, last)
     lo = max(lo, now + rules.min_notice)
@@ -107,9 +106,6 @@ def bookable_starts(
         return []
     booked = schedule.booked
     busy = schedule.busy
-    if exclude_busy is not None:
-        booked = [b for b in booked if b != exclude_busy]
-        busy = [b for b in busy if b != exclude_busy]
 
     all_slots: list[tuple[int, int]] = []
     for zone_name, windows in schedule.windows_by_zone.items():

@@ -53,14 +53,21 @@ class _Epoch(Func):
     output_field = BigIntegerField()
 
 
-def live_appointments(doctor_ids: Sequence[uuid.UUID], lo: datetime, hi: datetime, now: datetime) -> QuerySet:
+def live_appointments(
+    doctor_ids: Sequence[uuid.UUID],
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+    leave_out: uuid.UUID | None = None,
+) -> QuerySet:
     """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi),
-    as (doctor id, start, end, busy start, busy end) in epoch seconds."""
+    as (doctor id, start, end, busy start, busy end) in epoch seconds; `leave_out` is one being moved."""
     return (
         Appointment.objects.filter(
             doctor_id__in=doctor_ids, status__in=ACTIVE_STATUSES, busy_starts_at__lt=hi, busy_ends_at__gt=lo
         )
         .exclude(status=Status.HELD, hold_expires_at__lte=now)
+        .exclude(pk=leave_out)
         .values_list(
             "doctor_id",
             _Epoch("starts_at"),
@@ -109,9 +116,11 @@ def load_schedules(
     now: datetime,
     *,
     count_days: bool = True,
+    leave_out: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, Schedule]:
     """Every input availability needs for `doctors` over [lo, hi), one query per kind of data however many
-    doctors. `count_days=False` skips the bookings-per-day count when no service in play has a daily cap."""
+    doctors. `count_days=False` skips the bookings-per-day count when no service in play has a daily cap;
+    `leave_out` ignores one appointment (the one being rescheduled: its own time and day count are free)."""
     ids = [d.pk for d in doctors]
     lo_pad, hi_pad = lo - _SLACK, hi + _SLACK
     windows = _windows(ids, scope)
@@ -131,7 +140,7 @@ def load_schedules(
     busy: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     per_day: dict[uuid.UUID, dict] = defaultdict(lambda: defaultdict(int))
     zone_cache: dict[str, zoneinfo.ZoneInfo] = {}
-    for doctor_id, start, end, busy_start, busy_end in live_appointments(ids, lo_pad, hi_pad, now):
+    for doctor_id, start, end, busy_start, busy_end in live_appointments(ids, lo_pad, hi_pad, now, leave_out):
         booked[doctor_id].append((start, end))
         busy[doctor_id].append((busy_start, busy_end))
         if count_days:

@@ -316,10 +316,9 @@ def _is_bookable(req: HoldRequest, now: datetime, exclude: Appointment | None = 
         (req.appointment_type.pk,), req.location.pk if req.location else None, req.consultation_mode
     )
     lo = datetime.combine(local_day, datetime.min.time(), tzinfo=zone)
-    schedule = load_schedules([req.doctor], scope, lo, lo + timedelta(days=1), now)[req.doctor.pk]
-    exclude_busy = None
-    if exclude is not None:
-        exclude_busy = (int(exclude.busy_starts_at.timestamp()), int(exclude.busy_ends_at.timestamp()))
+    schedule = load_schedules(
+        [req.doctor], scope, lo, lo + timedelta(days=1), now, leave_out=exclude.pk if exclude else None
+    )[req.doctor.pk]
     starts = bookable_starts(
         schedule,
         booking_rules(req.appointment_type),
@@ -327,7 +326,6 @@ def _is_bookable(req: HoldRequest, now: datetime, exclude: Appointment | None = 
         first=local_day,
         last=local_day,
         now=int(now.timestamp()),
-        exclude_busy=exclude_busy,
     )
     wanted = int(req.starts_at.timestamp())
     return any(s.start_utc == wanted for s in starts)
@@ -498,6 +496,7 @@ def reschedule(
         req = HoldRequest(
             a.doctor, a.appointment_type, starts_at, a.patient, a.location, a.room, a.consultation_mode
         )
+        _check_request(req)  # the service may have been retired, or the location unlinked, since booking
         if a.appointment_type.daily_cap is not None:
             lock_schedule(a.doctor)
         ends_at, busy_start, busy_end = _busy_span(a.appointment_type, starts_at)

@@ -56,7 +56,7 @@ import re
 import zoneinfo
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Literal
 from uuid import UUID
@@ -637,13 +637,27 @@ def _parse_date(value: object, path: str, errs: _Errors, *, required: bool = Fal
     if not isinstance(value, str):
         errs.wrong_type(path, "a date as a string (YYYY-MM-DD)" + ("" if required else " or null"))
         return None
-    if _DATE_RE.fullmatch(value) is not None:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass  # the shape is right but the day does not exist (2026-02-30): reported below
-    errs.add(path, "INVALID_DATE", "Use a real date as YYYY-MM-DD (e.g. 2026-01-31).")
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
+    errs.add(path, "INVALID_DATE", "Use a real date as YYYY-MM-DD (e.g. 2026-01-31), between 1900 and 2200.")
     return None
+
+
+# Dates and instants outside these years are refused: nobody books there, and arithmetic near
+# date.min/date.max (a day of slack, an offset) would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def parse_date(value: str) -> date | None:
+    """A real YYYY-MM-DD date within MIN_YEAR..MAX_YEAR, else None."""
+    if _DATE_RE.fullmatch(value) is None:
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None  # the shape is right but the day does not exist (2026-02-30)
+    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 # -- request-level fields ---------------------------------------------------------------------------------
@@ -709,14 +723,20 @@ class ExceptionForm:
 
 
 def parse_instant(value: object) -> datetime | None:
-    """An ISO 8601 instant that carries its offset ("…Z" or "…+02:00"); None when it is not one."""
+    """An ISO 8601 instant that carries its offset ("…Z" or "…+02:00"), in UTC; None when it is not one.
+
+    Offsets are limited to ±14:00 (the widest any zone uses; PostgreSQL refuses wider ones) and years to
+    MIN_YEAR..MAX_YEAR."""
     if not isinstance(value, str) or not _INSTANT_RE.fullmatch(value):
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.utcoffset() is not None else None
+    offset = parsed.utcoffset()
+    if offset is None or abs(offset) > timedelta(hours=14) or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return None
+    return parsed.astimezone(UTC)
 
 
 _INSTANT_RE = re.compile(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from medic.errors import BadRequest, FieldError, ValidationFailed
-from scheduling.validation import parse_instant
+from scheduling.validation import parse_date, parse_instant
 
 
 class Reader:
@@ -66,13 +66,10 @@ class Reader:
         value = self._string(name)
         if value is None:
             return None
-        try:
-            if len(value) != 10:
-                raise ValueError(value)
-            return date.fromisoformat(value)
-        except ValueError:
-            self.rules.append(FieldError(name, "INVALID_DATE", "Use YYYY-MM-DD."))
-            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.rules.append(FieldError(name, "INVALID_DATE", "Use a real date as YYYY-MM-DD (1900–2200)."))
+        return parsed
 
     def timezone(self, name: str) -> zoneinfo.ZoneInfo | None:
         value = self._string(name)

@@ -167,3 +167,30 @@ def test_listing_shows_each_caller_their_own(
     assert api.get("/api/appointments").json()["count"] == 0
     assert staff_api.get("/api/appointments", {"status": "confirmed"}).json()["count"] == 0
     assert staff_api.get("/api/appointments", {"status": "bogus"}).status_code == 422
+
+
+def test_reschedule_overlapping_its_own_buffered_time(patient_api: APIClient, demo, day) -> None:
+    checkup = demo.doctor.appointment_types.get(name="Annual check-up")  # 60 minutes
+    checkup.buffer_after_minutes = 10
+    checkup.save()
+    held = patient_api.post(
+        "/api/appointments/holds", hold_body(demo, checkup, local(day, "10:00")), format="json"
+    ).json()
+    response = patient_api.post(
+        f"/api/appointments/{held['id']}/reschedule", {"startsAt": iso(local(day, "10:30"))}, format="json"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_reschedule_within_a_capped_day(patient_api: APIClient, demo, consult, day) -> None:
+    consult.daily_cap = 1
+    consult.save()
+    held = patient_api.post(
+        "/api/appointments/holds", hold_body(demo, consult, local(day, "10:00")), format="json"
+    )
+    response = patient_api.post(
+        f"/api/appointments/{held.json()['id']}/reschedule",
+        {"startsAt": iso(local(day, "14:00"))},
+        format="json",
+    )
+    assert response.status_code == 200, response.content

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.http import Http404
@@ -21,7 +21,7 @@ from medic.errors import FieldError, ValidationFailed
 from scheduling import selectors, services
 from scheduling.api import serializers as s
 from scheduling.models import AvailabilityException
-from scheduling.validation import parse_instant
+from scheduling.validation import parse_date, parse_instant
 
 DOCTOR_ID = OpenApiParameter(
     "doctorId", str, description="Staff only: act for this doctor of their clinic (else: the caller's own)."
@@ -143,10 +143,7 @@ def _bound(request: Request, name: str, zone: zoneinfo.ZoneInfo, *, end: bool) -
     instant = parse_instant(raw)
     if instant is not None:
         return instant
-    try:
-        day = date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        day = None
+    day = parse_date(raw)
     if day is None:
         raise ValidationFailed(
             [FieldError(name, "INVALID_DATE", "Use YYYY-MM-DD or an ISO 8601 instant with offset.")]
