@@ -821,13 +821,13 @@ def _parse_or_bad_request(data: object, mode: str) -> None:
     assert all(e.code != "INVALID_TYPE" for e in result.errors)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=json_values, mode=st.sampled_from(["preview", "save"]))
 def test_arbitrary_json_body_only_ever_raises_bad_request(data: object, mode: str) -> None:
     _parse_or_bad_request(data, mode)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     days=st.lists(day_like | json_values, max_size=4) | json_values,
     scope=json_values | st.just({"timezone": "Europe/Athens"}),
