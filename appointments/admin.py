@@ -84,6 +84,10 @@ def _compact(value: Any) -> str:
 class ReadOnlyInline(ClinicScopedInline):
     """Shown to whoever may view the parent; never added to, changed or deleted here."""
 
+    extra = 0
+    max_num = 0
+    can_delete = False
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -100,9 +104,6 @@ class AppointmentEventInline(ReadOnlyInline):
     model = AppointmentEvent
     fields = ["created_at", "kind", "actor", "changes"]
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
     ordering = ["created_at", "id"]
     verbose_name_plural = "audit trail"
 
@@ -324,9 +325,6 @@ class ResourceClaimInline(ReadOnlyInline):
     model = ResourceClaim
     fields = ["seat", "booking", "starts_utc", "ends_utc"]
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
     verbose_name = "active claim"
     verbose_name_plural = "active claims"
 

@@ -10,7 +10,7 @@ import zoneinfo
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from scheduling import slots
 
@@ -155,7 +155,3 @@ def label(epoch: int, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
     """(local date, "HH:MM") of an instant in `zone`."""
     local = datetime.fromtimestamp(epoch, zone)
     return local.date().isoformat(), f"{local.hour:02d}:{local.minute:02d}"
-
-
-def iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")

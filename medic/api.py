@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -48,6 +49,28 @@ _SIMPLE = {
     exceptions.UnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
     exceptions.Throttled: "THROTTLED",
 }
+
+
+# --- instants at the JSON edge: always UTC, written with "Z" -----------------------------------------
+
+
+def iso_utc(epoch: int, _days: dict[int, str] = {}) -> str:  # noqa: B006 - deliberate memo of date prefixes
+    """Epoch seconds → "2026-03-30T06:00:00Z" without building a datetime per call."""
+    day, rest = divmod(epoch, 86_400)
+    prefix = _days.get(day)
+    if prefix is None:
+        prefix = _days[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%dT")
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}Z"
+
+
+def iso_instant(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def iso_instant_or_none(value: datetime | None) -> str | None:
+    return iso_instant(value) if value is not None else None
 
 
 def error_body(errors: Iterable[FieldError]) -> dict[str, Any]:

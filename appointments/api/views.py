@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -24,21 +24,13 @@ from appointments.api.params import Reader, body_reader
 from appointments.availability import Start, label
 from appointments.models import Appointment, IdempotencyRecord, Status
 from appointments.selectors import RequestScope
-from medic.api import error_body
+from medic.api import error_body, iso_instant_or_none, iso_utc
 from medic.clinic.models import AppointmentType, Clinic, ConsultationMode, Doctor, Location, Patient, Room
 from medic.clinic.permissions import can_act_for_doctor, staff_clinic_ids
 from medic.errors import FieldError, ValidationFailed
 
 MAX_RANGE_DAYS = 62
 MODES = list(ConsultationMode.values)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
-def _utc(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _actor_json(kind: str, pk: uuid.UUID | None) -> dict[str, Any] | None:
@@ -55,19 +47,19 @@ def appointment_json(a: Appointment) -> dict[str, Any]:
         "doctorLocationId": a.location_id,
         "locationRoomId": a.room_id,
         "consultationMode": a.consultation_mode,
-        "startsAt": _iso(a.starts_at),
-        "endsAt": _iso(a.ends_at),
-        "holdExpiresAt": _iso(a.hold_expires_at) if a.status == Status.HELD else None,
+        "startsAt": iso_instant_or_none(a.starts_at),
+        "endsAt": iso_instant_or_none(a.ends_at),
+        "holdExpiresAt": iso_instant_or_none(a.hold_expires_at) if a.status == Status.HELD else None,
         "patientTimezone": a.patient_timezone,
         "doctorTimezone": a.doctor_timezone,
         "createdBy": _actor_json(a.created_by_type, a.created_by_id),
-        "confirmedAt": _iso(a.confirmed_at),
-        "cancelledAt": _iso(a.cancelled_at),
+        "confirmedAt": iso_instant_or_none(a.confirmed_at),
+        "cancelledAt": iso_instant_or_none(a.cancelled_at),
         "cancelledBy": _actor_json(a.cancelled_by_type, a.cancelled_by_id),
         "cancelReason": a.cancel_reason,
-        "rescheduledAt": _iso(a.rescheduled_at),
+        "rescheduledAt": iso_instant_or_none(a.rescheduled_at),
         "rescheduledBy": _actor_json(a.rescheduled_by_type, a.rescheduled_by_id),
-        "createdAt": _iso(a.created_at),
+        "createdAt": iso_instant_or_none(a.created_at),
     }
 
 
@@ -78,13 +70,13 @@ def _slot_json(start: Start, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "date": day,
         "startLocal": start_local,
         "endLocal": end_local,
-        "startUtc": _utc(start.start_utc),
-        "endUtc": _utc(start.end_utc),
+        "startUtc": iso_utc(start.start_utc),
+        "endUtc": iso_utc(start.end_utc),
     }
 
 
-def _date_range(r: Reader, zone: zoneinfo.ZoneInfo | None) -> tuple[Any, Any]:
-    today = datetime.now(zone or UTC).date()
+def _date_range(r: Reader, zone: zoneinfo.ZoneInfo) -> tuple[Any, Any]:
+    today = datetime.now(zone).date()
     first = r.date("start") or today
     last = r.date("end") or first + timedelta(days=13)
     if last < first:
@@ -224,8 +216,9 @@ def clinic_availability(request: Request) -> Response:
     clinic = Clinic.objects.filter(pk=clinic_id).first() if clinic_id else None
     if clinic_id and clinic is None:
         raise Http404
-    zone = r.timezone("timezone") or (zoneinfo.ZoneInfo(clinic.timezone) if clinic else UTC)
-    first, last = _date_range(r, zone if isinstance(zone, zoneinfo.ZoneInfo) else None)
+    # Without a clinic r.done() refuses the request; UTC only stands in until then.
+    zone = r.timezone("timezone") or zoneinfo.ZoneInfo(clinic.timezone if clinic else "UTC")
+    first, last = _date_range(r, zone)
     r.done()
     types = AppointmentType.objects.filter(doctor__clinic=clinic, doctor__is_active=True, is_active=True)
     if service:
@@ -597,7 +590,7 @@ class AppointmentViewSet(viewsets.ViewSet):
                         "actor": {"type": e.actor_type, "id": e.actor_id},
                         "before": e.before,
                         "after": e.after,
-                        "at": _iso(e.created_at),
+                        "at": iso_instant_or_none(e.created_at),
                     }
                     for e in a.events.all()
                 ]

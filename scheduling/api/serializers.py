@@ -7,11 +7,12 @@ serializer classes here only describe the shapes for drf-spectacular.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from rest_framework import serializers
 
+from medic.api import iso_instant, iso_utc
 from scheduling.models import SLOT_INTERVALS, AvailabilityException, ScheduleRule
 from scheduling.selectors import RefData, ScopeKey
 from scheduling.services import Preview, UpsertResult
@@ -20,21 +21,6 @@ MODES = ["in_person", "video", "phone"]
 
 
 # --- out: plain functions from domain values to JSON-ready dicts -------------------------------------------
-
-
-def iso_utc(epoch: int, _days: dict[int, str] = {}) -> str:  # noqa: B006 - deliberate memo of date prefixes
-    """Epoch seconds → "2026-03-30T06:00:00Z" without building a datetime per call."""
-    day, rest = divmod(epoch, 86_400)
-    prefix = _days.get(day)
-    if prefix is None:
-        prefix = _days[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%dT")
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}Z"
-
-
-def iso_instant(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def hhmm(value: Any) -> str:
