@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from psycopg import errors as pg_errors
 
-from appointments.availability import BookingRules, Start, bookable_starts
+from appointments import availability
 from appointments.models import (
     ActorType,
     Appointment,
@@ -22,9 +21,10 @@ from appointments.models import (
     ResourceClaim,
     Status,
 )
-from appointments.selectors import RequestScope, load_schedules, resources_full, utcnow
+from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
+from scheduling.scope import Scope
 from scheduling.services import lock_schedule
 
 
@@ -39,113 +39,8 @@ class Actor:
 SYSTEM = Actor(ActorType.SYSTEM, None)
 
 
-def booking_rules(appointment_type: AppointmentType) -> BookingRules:
-    return BookingRules(
-        duration=appointment_type.duration_minutes * 60,
-        buffer_before=appointment_type.buffer_before_minutes * 60,
-        buffer_after=appointment_type.buffer_after_minutes * 60,
-        min_notice=appointment_type.min_notice_minutes * 60,
-        max_advance=appointment_type.max_advance_days * 86_400,
-        daily_cap=appointment_type.daily_cap,
-    )
-
-
 def hold_minutes() -> int:
     return int(getattr(settings, "MEDIC_HOLD_MINUTES", 10))
-
-
-# --- availability -----------------------------------------------------------------------------------------
-
-
-def availability(
-    *,
-    doctor: Doctor,
-    appointment_type: AppointmentType,
-    scope: RequestScope,
-    zone: zoneinfo.ZoneInfo,
-    first: date,
-    last: date,
-    now: datetime | None = None,
-) -> list[Start]:
-    """Bookable starts of `appointment_type` with `doctor` on local dates first..last of `zone`."""
-    now = now or utcnow()
-    lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
-    hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    schedule = load_schedules(
-        [doctor], scope, lo, hi, now, count_days=appointment_type.daily_cap is not None
-    )[doctor.pk]
-    full = resources_full([appointment_type.pk], scope.location_id, lo, hi, now)
-    return bookable_starts(
-        schedule,
-        booking_rules(appointment_type),
-        zone=zone,
-        first=first,
-        last=last,
-        now=int(now.timestamp()),
-        unavailable=full.get(appointment_type.pk, ()),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Offer:
-    doctor: Doctor
-    appointment_type: AppointmentType
-    start: Start
-
-
-_SEARCH_CHUNK_DAYS = 2
-
-
-def earliest_across(
-    *,
-    types: list[AppointmentType],
-    scope_location: uuid.UUID | None,
-    consultation_mode: str | None,
-    zone: zoneinfo.ZoneInfo,
-    first: date,
-    last: date,
-    limit: int,
-    per_doctor: int = 3,
-    now: datetime | None = None,
-) -> list[Offer]:
-    """The earliest `limit` bookable starts across the doctors offering these services, at most
-    `per_doctor` from any one doctor so that one free diary does not hide everyone else.
-
-    The data is loaded once for the whole range; the slots are computed a few days at a time, in order,
-    and a doctor drops out once they have `per_doctor` starts: everything found later is later.
-    """
-    now = now or utcnow()
-    lo = datetime.combine(first, datetime.min.time(), tzinfo=zone)
-    hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    doctors = {t.doctor_id: t.doctor for t in types}
-    scope = RequestScope(tuple(t.pk for t in types), scope_location, consultation_mode)
-    capped = any(t.daily_cap is not None for t in types)
-    schedules = load_schedules(list(doctors.values()), scope, lo, hi, now, count_days=capped)
-    full = resources_full([t.pk for t in types], scope_location, lo, hi, now)
-    found: dict[uuid.UUID, int] = {t.pk: 0 for t in types}
-    waiting = list(types)
-    offers: list[Offer] = []
-    chunk_first = first
-    while waiting and chunk_first <= last:
-        chunk_last = min(last, chunk_first + timedelta(days=_SEARCH_CHUNK_DAYS - 1))
-        for appointment_type in waiting:
-            starts = bookable_starts(
-                schedules[appointment_type.doctor_id],
-                booking_rules(appointment_type),
-                zone=zone,
-                first=chunk_first,
-                last=chunk_last,
-                now=int(now.timestamp()),
-                unavailable=full.get(appointment_type.pk, ()),
-            )[: per_doctor - found[appointment_type.pk]]
-            found[appointment_type.pk] += len(starts)
-            offers.extend(Offer(doctors[appointment_type.doctor_id], appointment_type, s) for s in starts)
-        waiting = [t for t in waiting if found[t.pk] < per_doctor]
-        chunk_first = chunk_last + timedelta(days=1)
-        if len(offers) >= limit:
-            break  # a later chunk can only add later starts than all of these
-    offers.sort(key=lambda o: (o.start.start_utc, o.doctor.display_name))
-    return offers[:limit]
 
 
 # --- snapshots and events -----------------------------------------------------------------------------------
@@ -281,6 +176,16 @@ class HoldRequest:
     room: Room | None = None
     consultation_mode: str | None = None
 
+    @property
+    def scope(self) -> Scope:
+        """The rules and exceptions that decide whether the start is bookable (the room does not narrow
+        them: a room is where the booking happens, not which hours apply)."""
+        return Scope(
+            appointment_type_id=self.appointment_type.pk,
+            location_id=self.location.pk if self.location else None,
+            consultation_mode=self.consultation_mode,
+        )
+
 
 def _check_request(req: HoldRequest) -> None:
     errors = []
@@ -307,28 +212,6 @@ def _check_request(req: HoldRequest) -> None:
         errors.append(FieldError("locationRoomId", "UNKNOWN_REFERENCE", "This room is not at that location."))
     if errors:
         raise ValidationFailed(errors)
-
-
-def _is_bookable(req: HoldRequest, now: datetime, exclude: Appointment | None = None) -> bool:
-    zone = zoneinfo.ZoneInfo(req.doctor.effective_timezone)
-    local_day = req.starts_at.astimezone(zone).date()
-    scope = RequestScope(
-        (req.appointment_type.pk,), req.location.pk if req.location else None, req.consultation_mode
-    )
-    lo = datetime.combine(local_day, datetime.min.time(), tzinfo=zone)
-    schedule = load_schedules(
-        [req.doctor], scope, lo, lo + timedelta(days=1), now, leave_out=exclude.pk if exclude else None
-    )[req.doctor.pk]
-    starts = bookable_starts(
-        schedule,
-        booking_rules(req.appointment_type),
-        zone=zone,
-        first=local_day,
-        last=local_day,
-        now=int(now.timestamp()),
-    )
-    wanted = int(req.starts_at.timestamp())
-    return any(s.start_utc == wanted for s in starts)
 
 
 def _not_available() -> ValidationFailed:
@@ -365,7 +248,7 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
         if req.appointment_type.daily_cap is not None:
             lock_schedule(req.doctor)  # the cap counts a whole day: serialise this doctor's capped holds
         expire_stale_holds(now=now, doctor=req.doctor, overlapping=(busy_start, busy_end))
-        if not _is_bookable(req, now):
+        if not availability.is_bookable(req.doctor, req.appointment_type, req.starts_at, req.scope, now):
             raise _not_available()
         a = Appointment(
             doctor=req.doctor,
@@ -501,7 +384,9 @@ def reschedule(
             lock_schedule(a.doctor)
         ends_at, busy_start, busy_end = _busy_span(a.appointment_type, starts_at)
         expire_stale_holds(now=now, doctor=a.doctor, overlapping=(busy_start, busy_end))
-        if not _is_bookable(req, now, exclude=a):
+        if not availability.is_bookable(
+            req.doctor, req.appointment_type, req.starts_at, req.scope, now, leave_out=a.pk
+        ):
             raise _not_available()
         before = snapshot(a)
         a.starts_at, a.ends_at, a.busy_starts_at, a.busy_ends_at = starts_at, ends_at, busy_start, busy_end

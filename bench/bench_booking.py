@@ -4,7 +4,7 @@
    `medic_bench_http`, 64 client threads racing for the earliest slots of 20 doctors; outcome counts,
    latencies, and a SQL check that no two held/confirmed appointments of one doctor overlap.
 2. Earliest free slot across 1,000 doctors x 14 days with 50,000 confirmed appointments, in-process on a
-   fresh database `medic_bench_search`: `services.earliest_across` and GET /api/availability, with the
+   fresh database `medic_bench_search`: `availability.earliest_across` and GET /api/availability, with the
    query count, checked against a brute-force answer computed from the seeded data.
 
 Run from the checkout: `.venv/bin/python -m bench.bench_booking` (`--help` for the knobs). Exits 1 on a
@@ -541,9 +541,10 @@ def part_search(args: argparse.Namespace) -> bool:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from appointments import services
-    from appointments.selectors import RequestScope, load_schedules
+    from appointments import availability
+    from appointments.availability.loading import load_schedules
     from medic.clinic.models import AppointmentType
+    from scheduling.scope import Scope
 
     data = seed_search(random.Random(7))
     types = list(
@@ -553,7 +554,7 @@ def part_search(args: argparse.Namespace) -> bool:
     )
 
     def search() -> list:
-        return services.earliest_across(
+        return availability.earliest_across(
             types=types,
             scope_location=None,
             consultation_mode=None,
@@ -567,8 +568,8 @@ def part_search(args: argparse.Namespace) -> bool:
         lo = datetime.combine(data.first, time(), tzinfo=ATHENS)
         hi = datetime.combine(data.last + timedelta(days=1), time(), tzinfo=ATHENS)
         doctors = list({t.doctor_id: t.doctor for t in types}.values())
-        scope = RequestScope(tuple(t.pk for t in types))
-        return load_schedules(doctors, scope, lo, hi, datetime.now(UTC))
+        rows = Scope().request_filter(appointment_type_ids=[t.pk for t in types])
+        return load_schedules(doctors, rows, lo, hi, datetime.now(UTC))
 
     search_ms, offers = timed(search, args.runs)
     load_ms, _ = timed(load_only, args.runs)

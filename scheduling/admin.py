@@ -38,7 +38,8 @@ from medic.clinic.admin_scoping import (
 from medic.clinic.models import AppointmentType, Doctor
 from medic.errors import BadRequest, FieldError, ValidationFailed
 from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
-from scheduling.selectors import ScopeKey, references_for
+from scheduling.scope import Scope
+from scheduling.selectors import references_for
 from scheduling.services import bump_version, lock_schedule
 from scheduling.validation import References, parse_exception_payload, parse_schedule_payload
 
@@ -263,7 +264,7 @@ class ScheduleRuleForm(forms.ModelForm):
         effective dates meet this one's (validation.py sees only this window)."""
         if not data.get("is_active"):
             return None  # an inactive rule makes no slots, so it cannot clash
-        scope = ScopeKey(
+        scope = Scope(
             appointment_type_id=_pk(data.get("appointment_type")),
             location_id=_pk(data.get("location")),
             room_id=_pk(data.get("room")),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from medic.clinic.models import AppointmentType, ConsultationMode, Doctor, Location, Room, validate_timezone
+from scheduling.scope import Scope
 
 SLOT_INTERVALS = (5, 10, 15, 20, 30, 60)
 _MODES = list(ConsultationMode.values)
@@ -72,6 +73,10 @@ class ScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.appointment_type_id, self.location_id, self.room_id, self.consultation_mode)
 
 
 class ScheduleRule(ScopedModel):

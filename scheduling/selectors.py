@@ -3,47 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 
 from medic.clinic.models import AppointmentType, ConsultationMode, Doctor, Room
-from scheduling.models import SLOT_INTERVALS, AvailabilityException, DoctorSchedule, ScheduleRule
+from scheduling import slots
+from scheduling.models import (
+    SLOT_INTERVALS,
+    AvailabilityException,
+    DoctorSchedule,
+    ScheduleRule,
+    ScheduleRuleBreak,
+)
+from scheduling.scope import Scope
 from scheduling.validation import References
-
-
-@dataclass(frozen=True, slots=True)
-class ScopeKey:
-    """A rule's or request's scope; None means "any" (and, for an exact scope, matches only None)."""
-
-    appointment_type_id: uuid.UUID | None = None
-    location_id: uuid.UUID | None = None
-    room_id: uuid.UUID | None = None
-    consultation_mode: str | None = None
-
-    def exact_filter(self) -> Q:
-        """Rows whose scope is exactly this one (null matches null)."""
-        return Q(
-            appointment_type_id=self.appointment_type_id,
-            location_id=self.location_id,
-            room_id=self.room_id,
-            consultation_mode=self.consultation_mode,
-        )
-
-    def applies_filter(self) -> Q:
-        """Rows that apply to a request in this scope: each scope field of the row is null or equal."""
-        q = Q()
-        for field, value in (
-            ("appointment_type_id", self.appointment_type_id),
-            ("location_id", self.location_id),
-            ("room_id", self.room_id),
-            ("consultation_mode", self.consultation_mode),
-        ):
-            null = Q(**{f"{field}__isnull": True})
-            q &= null if value is None else null | Q(**{field: value})
-        return q
 
 
 def references_for(doctor: Doctor) -> References:
@@ -94,23 +71,12 @@ def schedule_version(doctor: Doctor) -> str:
     return str(version or 0)
 
 
-def rules_in_scope(doctor: Doctor, scope: ScopeKey) -> QuerySet[ScheduleRule]:
+def rules_in_scope(doctor: Doctor, scope: Scope) -> QuerySet[ScheduleRule]:
     """The doctor's rules of exactly `scope`, breaks prefetched, in day and start order."""
     return (
         ScheduleRule.objects.filter(Q(doctor=doctor) & scope.exact_filter())
         .prefetch_related("breaks")
         .order_by("day_of_week", "work_start_local", "priority")
-    )
-
-
-def exceptions_applying(
-    doctor: Doctor, scope: ScopeKey, starts_before: datetime, ends_after: datetime
-) -> Sequence[AvailabilityException]:
-    """Exceptions of `doctor` that apply to `scope` and overlap [ends_after, starts_before)."""
-    return list(
-        AvailabilityException.objects.filter(
-            Q(doctor=doctor, starts_at__lt=starts_before, ends_at__gt=ends_after) & scope.applies_filter()
-        ).order_by("starts_at")
     )
 
 
@@ -124,3 +90,72 @@ def exceptions_between(
     if end is not None:
         rows = rows.filter(starts_at__lt=end)
     return rows.order_by("starts_at", "ends_at")
+
+
+# --- engine inputs ------------------------------------------------------------------------------------------
+
+_SLACK = timedelta(days=2)  # any UTC offset fits inside: loads cover every local date asked for
+
+
+class Epoch(Func):
+    """A timestamptz as whole epoch seconds, computed by PostgreSQL: cheaper than parsing datetimes."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::bigint"
+    output_field = BigIntegerField()
+
+
+def schedule_inputs(
+    doctor_ids: Sequence[uuid.UUID], rows: Q, lo: datetime, hi: datetime, *, rules: bool = True
+) -> dict[uuid.UUID, slots.ScheduleInputs]:
+    """What preview and availability feed the slot engine, so what a doctor previews and what a patient can
+    book cannot drift apart. `rows` is one of `Scope`'s filters (which rules and exceptions apply); the
+    exceptions are those meeting [lo, hi) with two days' slack; `rules=False` loads exceptions only (a
+    preview brings its own windows). One query per kind of data, however many doctors."""
+    windows = _windows(doctor_ids, rows) if rules else {}
+    blocked: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    openings: dict[uuid.UUID, list[slots.Opening]] = defaultdict(list)
+    for doctor_id, kind, start, end, interval, pk in AvailabilityException.objects.filter(
+        Q(doctor_id__in=doctor_ids, starts_at__lt=hi + _SLACK, ends_at__gt=lo - _SLACK) & rows
+    ).values_list("doctor_id", "kind", Epoch("starts_at"), Epoch("ends_at"), "slot_interval_minutes", "pk"):
+        if kind == AvailabilityException.Kind.BLOCKED:
+            blocked[doctor_id].append((start, end))
+        else:  # the database requires an opening's interval (CHECK)
+            openings[doctor_id].append(slots.Opening(start, end, interval, key=pk))
+    return {
+        pk: slots.ScheduleInputs(
+            windows_by_zone=dict(windows.get(pk, {})),
+            blocked=blocked.get(pk, []),
+            openings=openings.get(pk, []),
+        )
+        for pk in doctor_ids
+    }
+
+
+def _windows(doctor_ids: Sequence[uuid.UUID], rows: Q) -> dict[uuid.UUID, dict[str, list[slots.Window]]]:
+    """The active rules that apply, as engine windows per doctor and time zone (two queries)."""
+    applying = Q(doctor_id__in=doctor_ids, is_active=True) & rows
+    breaks: dict[uuid.UUID, list[slots.Break]] = defaultdict(list)
+    for rule_id, start, end, label in ScheduleRuleBreak.objects.filter(
+        rule__in=ScheduleRule.objects.filter(applying).values("pk")
+    ).values_list("rule_id", "break_start_local", "break_end_local", "label"):
+        breaks[rule_id].append(slots.Break(start, end, label or None))
+    out: dict[uuid.UUID, dict[str, list[slots.Window]]] = defaultdict(lambda: defaultdict(list))
+    for row in ScheduleRule.objects.filter(applying).values_list(
+        "pk",
+        "doctor_id",
+        "timezone",
+        "day_of_week",
+        "work_start_local",
+        "work_end_local",
+        "slot_interval_minutes",
+        "priority",
+        "effective_from",
+        "effective_to",
+    ):
+        pk, doctor_id, zone, day, start, end, interval, priority, eff_from, eff_to = row
+        out[doctor_id][zone].append(
+            slots.Window(
+                day, start, end, interval, tuple(breaks.get(pk, ())), priority, eff_from, eff_to, key=pk
+            )
+        )
+    return out

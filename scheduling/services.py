@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone as dj_timezone
@@ -14,12 +14,12 @@ from medic.clinic.models import Doctor
 from medic.errors import Conflict, FieldError, ValidationFailed
 from scheduling import slots
 from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
-from scheduling.selectors import ScopeKey, exceptions_applying, references_for
+from scheduling.scope import Scope
+from scheduling.selectors import references_for, schedule_inputs
 from scheduling.validation import (
     DayForm,
     ExceptionForm,
     ScheduleForm,
-    Scope,
     WindowForm,
     parse_exception_payload,
     parse_schedule_payload,
@@ -48,15 +48,6 @@ class UpsertResult:
     inserted_rules: int
     deleted_rules: int
     version: str
-
-
-def scope_key(scope: Scope) -> ScopeKey:
-    return ScopeKey(
-        appointment_type_id=scope.appointment_type_id,
-        location_id=scope.doctor_location_id,
-        room_id=scope.location_room_id,
-        consultation_mode=scope.consultation_mode,
-    )
 
 
 def _windows_of(days: Iterable[DayForm]) -> list[slots.Window]:
@@ -111,7 +102,7 @@ def _rule_warnings(form: ScheduleForm, days: Sequence[slots.DaySlots]) -> list[P
     shifted: dict[str, list[date]] = {}
     for day_slots in days:
         for ws in day_slots.windows:
-            if ws.dst_shifted and isinstance(ws.key, str):
+            if ws.dst_shifted and ws.kind == "rule":
                 shifted.setdefault(ws.key, []).append(day_slots.date)
     for path, dates in shifted.items():
         listed = ", ".join(d.isoformat() for d in dates[:3]) + (" …" if len(dates) > 3 else "")
@@ -127,27 +118,6 @@ def _rule_warnings(form: ScheduleForm, days: Sequence[slots.DaySlots]) -> list[P
     return warnings
 
 
-def _utc_bounds(zone: zoneinfo.ZoneInfo, start: date, end: date) -> tuple[datetime, datetime]:
-    """UTC instants that certainly cover local dates start..end in `zone` (a day of slack each side)."""
-    lo = datetime.combine(start - timedelta(days=1), time(), tzinfo=UTC)
-    hi = datetime.combine(end + timedelta(days=2), time(), tzinfo=UTC)
-    return lo, hi
-
-
-def _exception_inputs(
-    exceptions: Iterable[AvailabilityException],
-) -> tuple[list[tuple[int, int]], list[slots.Opening]]:
-    blocked: list[tuple[int, int]] = []
-    openings: list[slots.Opening] = []
-    for exc in exceptions:
-        start, end = int(exc.starts_at.timestamp()), int(exc.ends_at.timestamp())
-        if exc.kind == AvailabilityException.Kind.BLOCKED:
-            blocked.append((start, end))
-        else:
-            openings.append(slots.Opening(start, end, exc.slot_interval_minutes or 30, key=exc.pk))
-    return blocked, openings
-
-
 def preview(*, doctor: Doctor, payload: object, today: date | None = None) -> Preview:
     """Slots the Add Slot form would create, with every problem as a warning; writes nothing.
 
@@ -159,17 +129,17 @@ def preview(*, doctor: Doctor, payload: object, today: date | None = None) -> Pr
     form = result.form
     warnings = [PreviewWarning(e.path, e.code, e.message, "error") for e in result.errors]
     try:
-        zone = zoneinfo.ZoneInfo(form.scope.timezone)
+        zone = zoneinfo.ZoneInfo(form.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo(doctor.effective_timezone)  # errors already say why nothing previews
     start, end = form.date_range
-    blocked: list[tuple[int, int]] = []
-    openings: list[slots.Opening] = []
+    stored = slots.ScheduleInputs({}, [], [])
     if form.days:
-        lo, hi = _utc_bounds(zone, start, end)
-        stored = exceptions_applying(doctor, scope_key(form.scope), starts_before=hi, ends_after=lo)
-        blocked, openings = _exception_inputs(stored)
-    days = slots.expand(_windows_of(form.days), zone, start, end, blocked=blocked, openings=openings)
+        lo, hi = (datetime.fromtimestamp(t, UTC) for t in slots.day_bounds(zone, start, end))
+        stored = schedule_inputs([doctor.pk], form.scope.covering_filter(), lo, hi, rules=False)[doctor.pk]
+    days = slots.expand(
+        _windows_of(form.days), zone, start, end, blocked=stored.blocked, openings=stored.openings
+    )
     warnings.extend(_rule_warnings(form, days))
     return Preview(
         days=days,
@@ -206,7 +176,7 @@ def bulk_upsert(*, doctor: Doctor, payload: object, today: date | None = None) -
     form = parse_schedule_payload(
         payload, refs=references_for(doctor), today=today or _today_for(doctor), mode="save"
     ).raise_if_invalid()
-    scope = scope_key(form.scope)
+    scope = form.scope
     with transaction.atomic():
         schedule = lock_schedule(doctor)
         if form.expected_version is not None and form.expected_version != str(schedule.version):
@@ -241,7 +211,7 @@ def _dates_meet(a_from: date | None, a_to: date | None, b_from: date | None, b_t
     )
 
 
-def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: ScopeKey) -> None:
+def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: Scope) -> None:
     """Append adds to what is stored, so a new window may not overlap a stored one of the same priority
     (the same rule validation applies within one payload). Runs under the schedule lock."""
     stored = list(
@@ -284,7 +254,7 @@ def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: Scop
 
 
 def _rows_for(
-    doctor: Doctor, form: ScheduleForm, scope: ScopeKey
+    doctor: Doctor, form: ScheduleForm, scope: Scope
 ) -> tuple[list[ScheduleRule], list[ScheduleRuleBreak]]:
     rules: list[ScheduleRule] = []
     breaks: list[ScheduleRuleBreak] = []
@@ -294,11 +264,8 @@ def _rows_for(
         for w in day.windows:
             rule = ScheduleRule(
                 doctor=doctor,
-                timezone=form.scope.timezone,
-                appointment_type_id=scope.appointment_type_id,
-                location_id=scope.location_id,
-                room_id=scope.room_id,
-                consultation_mode=scope.consultation_mode,
+                timezone=form.timezone,
+                **scope.values(),
                 day_of_week=day.day_of_week,
                 work_start_local=w.work_start,
                 work_end_local=w.work_end,
@@ -324,10 +291,8 @@ def _apply_exception_form(exc: AvailabilityException, form: ExceptionForm) -> No
     exc.ends_at = form.ends_at
     exc.slot_interval_minutes = form.slot_interval_minutes
     exc.reason = form.reason
-    exc.appointment_type_id = form.scope.appointment_type_id
-    exc.location_id = form.scope.doctor_location_id
-    exc.room_id = form.scope.location_room_id
-    exc.consultation_mode = form.scope.consultation_mode
+    for field, value in form.scope.values().items():
+        setattr(exc, field, value)
 
 
 def create_exception(*, doctor: Doctor, payload: object, source: str) -> AvailabilityException:

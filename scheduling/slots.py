@@ -6,20 +6,27 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import repeat
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 __all__ = [
     "LABELS",
     "Break",
     "DaySlots",
+    "Kind",
     "Opening",
+    "ScheduleInputs",
     "Slot",
     "Window",
     "WindowSlots",
+    "covered",
+    "day_bounds",
     "expand",
+    "hits",
     "local_label",
+    "merge",
     "resolve_local",
     "total_slots",
 ]
@@ -95,6 +102,16 @@ class Opening:
             raise ValueError(f"slot_interval_minutes must be positive, got {self.slot_interval_minutes}")
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduleInputs:
+    """One doctor's stored schedule: active rule windows grouped by their IANA zone (keyed by rule id),
+    time off as UTC spans (epoch seconds) and openings (keyed by exception id)."""
+
+    windows_by_zone: dict[str, list[Window]]
+    blocked: list[tuple[int, int]]
+    openings: list[Opening]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Outputs
 # ---------------------------------------------------------------------------------------------------------
@@ -113,9 +130,12 @@ class Slot:
     end_local: str
 
 
+Kind = Literal["rule", "opening"]  # what produced a WindowSlots: a rule's window or an ad-hoc opening
+
+
 @dataclass(frozen=True, slots=True)
 class WindowSlots:
-    """The slots one window (or opening) yields on one date.
+    """The slots one window (or opening, `kind`) yields on one date.
 
     `work_start_local`/`work_end_local` are the window's configured wall-clock times (for an opening: the
     local labels of its own start and end instants). `remainder_minutes` is the time of the window's pieces
@@ -130,6 +150,7 @@ class WindowSlots:
     slots: tuple[Slot, ...]
     remainder_minutes: int
     dst_shifted: bool
+    kind: Kind = "rule"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +175,12 @@ def resolve_local(tz: tzinfo, d: date, t: time) -> int:
     this (PEP 495); the tests pin it.
     """
     return int(datetime.combine(d, t.replace(fold=0, tzinfo=tz)).timestamp())
+
+
+def day_bounds(tz: tzinfo, first: date, last: date) -> tuple[int, int]:
+    """UTC epoch seconds from local midnight of `first` to local midnight after `last` in `tz`: the instants
+    whose local date is in first..last (the one helper for "these local dates, in UTC")."""
+    return resolve_local(tz, first, time()), resolve_local(tz, last + timedelta(days=1), time())
 
 
 def _offset_at(tz: tzinfo, epoch: int) -> int:
@@ -233,7 +260,7 @@ class _OffsetTable:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _merge(intervals: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+def merge(intervals: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Sorted, disjoint starts and ends of the union of half-open intervals (empty ones dropped)."""
     starts: list[int] = []
     ends: list[int] = []
@@ -247,7 +274,13 @@ def _merge(intervals: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _hits(starts: list[int], ends: list[int], s: int, e: int) -> bool:
+def covered(starts: list[int], ends: list[int], s: int, e: int) -> bool:
+    """Is [s, e) inside one of the merged intervals?"""
+    i = bisect_right(starts, s) - 1
+    return i >= 0 and ends[i] >= e
+
+
+def hits(starts: list[int], ends: list[int], s: int, e: int) -> bool:
     """Does [s, e) overlap any of the merged intervals?"""
     j = bisect_right(ends, s)
     return j < len(starts) and starts[j] < e
@@ -489,6 +522,7 @@ def expand(
     *,
     blocked: Iterable[tuple[int, int]] = (),
     openings: Sequence[Opening] = (),
+    occupied: Iterable[tuple[int, int]] = (),
 ) -> list[DaySlots]:
     """Slots of `windows` and `openings` for the calendar dates start..end (inclusive) in `tz`.
 
@@ -498,7 +532,8 @@ def expand(
     Blocked intervals (UTC, half-open) drop every slot they overlap without shifting the grid. Opening slots
     are cut from the opening's start, grouped under the local date of their start, and dropped where they
     overlap a blocked interval or any rule slot (openings do not cut each other, nor do equal-priority
-    windows). Only dates with an applying window or an opening slot are returned.
+    windows). `occupied` are further rule slots (UTC spans) that opening slots must not overlap: those of
+    windows expanded in another zone. Only dates with an applying window or an opening slot are returned.
     """
     if end < start:
         return []
@@ -507,7 +542,7 @@ def expand(
     range_hi = (last_ord + 1 - _EPOCH_ORDINAL) * _DAY
     longest_opening = max((o.slot_interval_minutes * 60 for o in openings), default=0)
     table = _OffsetTable(tz, range_lo - _MARGIN, range_hi + _MARGIN + longest_opening)
-    merged_blocked = _merge(blocked)
+    merged_blocked = merge(blocked)
     has_blocked = bool(merged_blocked[0])
 
     by_weekday: list[list[_Prepared]] = [[] for _ in range(8)]
@@ -537,7 +572,7 @@ def expand(
         base = midnight - day_off
         for tpl in templates[key]:
             cut, step, begin = tpl.cut, tpl.cut.prepared.step, len(buffer.starts)
-            if has_blocked and _hits(*merged_blocked, base + cut.start, base + cut.end):
+            if has_blocked and hits(*merged_blocked, base + cut.start, base + cut.end):
                 moved = [(base + s, base + e) for s, e in cut.pieces]
                 _emit(buffer, moved, step, table, day_off, merged_blocked)
             else:
@@ -550,12 +585,13 @@ def expand(
             pending.append((ordinal, sort_key, begin, len(buffer.starts), tpl.fields))
 
     if openings:
-        _add_openings(openings, table, buffer, pending, merged_blocked, first_ord, last_ord)
+        _add_openings(openings, table, buffer, pending, merged_blocked, first_ord, last_ord, occupied)
 
     slots = buffer.build()  # a tuple: slicing it yields the tuple each WindowSlots keeps
     by_date: dict[int, list[tuple[tuple[int, int, int], WindowSlots]]] = {}
     for ordinal, sort_key, begin, stop, (key, start_label, end_label, interval, leftover, shifted) in pending:
-        ws = WindowSlots(key, start_label, end_label, interval, slots[begin:stop], leftover, shifted)
+        kind: Kind = "opening" if sort_key[2] else "rule"
+        ws = WindowSlots(key, start_label, end_label, interval, slots[begin:stop], leftover, shifted, kind)
         by_date.setdefault(ordinal, []).append((sort_key, ws))
     days = []
     for ordinal in sorted(by_date):
@@ -586,12 +622,15 @@ def _add_openings(
     blocked: tuple[list[int], list[int]],
     first_ord: int,
     last_ord: int,
+    occupied: Iterable[tuple[int, int]],
 ) -> None:
     """Add each opening's slots, per local date of their start, after the rule slots already in `buffer`."""
     span_lo = min(o.start_utc for o in openings)
     span_hi = max(o.end_utc for o in openings)
-    rules = _merge(
-        (s, e) for s, e in zip(buffer.starts, buffer.ends, strict=True) if s < span_hi and e > span_lo
+    rules = merge(
+        (s, e)
+        for s, e in [*zip(buffer.starts, buffer.ends, strict=True), *occupied]
+        if s < span_hi and e > span_lo
     )
     # A slot whose local start date is in range starts within these UTC bounds (offsets stay under a day).
     lo = (first_ord - _EPOCH_ORDINAL) * _DAY - 2 * _DAY
@@ -606,8 +645,8 @@ def _add_openings(
             ordinal = (s + table.offset(s)) // _DAY + _EPOCH_ORDINAL
             if (
                 first_ord <= ordinal <= last_ord
-                and not _hits(*blocked, s, s + step)
-                and not _hits(*rules, s, s + step)
+                and not hits(*blocked, s, s + step)
+                and not hits(*rules, s, s + step)
             ):
                 per_day.setdefault(ordinal, []).append(s)
             s += step

@@ -1,6 +1,7 @@
 """Add Slot payload (CONTRACT.md, "The Add Slot form") → a normalised ScheduleForm plus every error at once.
 
-Pure Python (stdlib + `medic.errors`), so the API, the admin and model `clean()` share one set of rules.
+Plain values in, plain values out (no database), so the API, the admin and model `clean()` share one set
+of rules.
 
 Wrong JSON types raise `BadRequest` (HTTP 400, code INVALID_TYPE, every such error at once). Everything
 else is returned in `Result.errors`, ordered by position in the payload, each at the dotted path React
@@ -61,10 +62,11 @@ from functools import cache
 from typing import Literal
 from uuid import UUID
 
+from medic.clinic.models import ConsultationMode
 from medic.errors import BadRequest, FieldError, ValidationFailed
+from scheduling.models import SLOT_INTERVALS
+from scheduling.scope import Scope
 
-SLOT_INTERVALS: tuple[int, ...] = (5, 10, 15, 20, 30, 60)
-CONSULTATION_MODES: tuple[str, ...] = ("in_person", "video", "phone")
 REPLACE_MODES: tuple[str, ...] = ("replace_selected_days", "append")
 DEFAULT_REPLACE_MODE = "replace_selected_days"
 MAX_DAYS = 7
@@ -119,15 +121,6 @@ _KEY_ORDER: dict[str, int] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
-    appointment_type_id: UUID | None
-    doctor_location_id: UUID | None
-    location_room_id: UUID | None
-    consultation_mode: str | None
-    timezone: str
-
-
-@dataclass(frozen=True, slots=True)
 class BreakForm:
     start: time
     end: time
@@ -157,6 +150,7 @@ class DayForm:
 @dataclass(frozen=True, slots=True)
 class ScheduleForm:
     scope: Scope
+    timezone: str  # the rules' zone: not part of the scope (a save replaces whatever zone was stored)
     days: tuple[DayForm, ...]
     replace_mode: str
     date_range: tuple[date, date]
@@ -199,7 +193,7 @@ def parse_schedule_payload(
     if not isinstance(data, dict):
         raise BadRequest([FieldError("", "INVALID_TYPE", "The request body must be a JSON object.")])
     errs = _Errors()
-    scope, scope_ok = _parse_scope(data.get("scope"), refs, errs)
+    scope, timezone, scope_ok = _parse_scope(data.get("scope"), refs, errs)
     days = _parse_days(data.get("days"), errs)
     default_range = (today, today + timedelta(days=DEFAULT_RANGE_DAYS - 1))
     if mode == "save":
@@ -213,6 +207,7 @@ def parse_schedule_payload(
         raise BadRequest(_in_payload_order(errs.types))
     form = ScheduleForm(
         scope=scope,
+        timezone=timezone,
         days=days if scope_ok else (),
         replace_mode=replace_mode,
         date_range=date_range,
@@ -275,14 +270,14 @@ def _timezones() -> frozenset[str]:
 # -- scope ------------------------------------------------------------------------------------------------
 
 
-def _parse_scope(value: object, refs: References | None, errs: _Errors) -> tuple[Scope, bool]:
-    empty = Scope(None, None, None, None, "")
+def _parse_scope(value: object, refs: References | None, errs: _Errors) -> tuple[Scope, str, bool]:
+    """The scope, its timezone ("" when invalid) and whether both are valid."""
     if value is None:
         errs.add("scope", "REQUIRED", "Choose the schedule's scope and timezone.")
-        return empty, False
+        return Scope(), "", False
     if not isinstance(value, dict):
         errs.wrong_type("scope", "an object")
-        return empty, False
+        return Scope(), "", False
     before = len(errs.rules)
     type_id = _parse_ref(
         value.get("appointmentTypeId"),
@@ -315,11 +310,15 @@ def _parse_scope(value: object, refs: References | None, errs: _Errors) -> tuple
         errs.add("scope.locationRoomId", "UNKNOWN_REFERENCE", "This room is not at the chosen location.")
         room_id = None
     consultation_mode = _parse_choice(
-        value.get("consultationMode"), "scope.consultationMode", CONSULTATION_MODES, errs, nullable=True
+        value.get("consultationMode"),
+        "scope.consultationMode",
+        tuple(ConsultationMode.values),
+        errs,
+        nullable=True,
     )
     timezone = _parse_timezone(value.get("timezone"), errs)
-    scope = Scope(type_id, location_id, room_id, consultation_mode, timezone or "")
-    return scope, len(errs.rules) == before and timezone is not None
+    scope = Scope(type_id, location_id, room_id, consultation_mode)
+    return scope, timezone or "", len(errs.rules) == before and timezone is not None
 
 
 def _parse_ref(
@@ -705,21 +704,13 @@ _INSTANT_HINT = "Use an ISO 8601 instant with its offset, e.g. 2026-12-24T09:00:
 
 
 @dataclass(frozen=True, slots=True)
-class ExceptionScope:
-    appointment_type_id: UUID | None
-    doctor_location_id: UUID | None
-    location_room_id: UUID | None
-    consultation_mode: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ExceptionForm:
     kind: str
     starts_at: datetime
     ends_at: datetime
     slot_interval_minutes: int | None
     reason: str
-    scope: ExceptionScope
+    scope: Scope
 
 
 def parse_instant(value: object) -> datetime | None:
@@ -809,14 +800,11 @@ def parse_exception_payload(data: object, *, refs: References | None) -> Excepti
     return ExceptionForm(kind, starts_at, ends_at, interval if kind == "available" else None, reason, scope)
 
 
-def _parse_exception_scope(value: object, refs: References | None, errs: _Errors) -> ExceptionScope:
+def _parse_exception_scope(value: object, refs: References | None, errs: _Errors) -> Scope:
     if value is None:
-        return ExceptionScope(None, None, None, None)
+        return Scope()
     if not isinstance(value, dict):
         errs.wrong_type("scope", "an object")
-        return ExceptionScope(None, None, None, None)
+        return Scope()
     with_zone = {**value, "timezone": "UTC"}  # the exception's instants carry their own offsets
-    scope, _ = _parse_scope(with_zone, refs, errs)
-    return ExceptionScope(
-        scope.appointment_type_id, scope.doctor_location_id, scope.location_room_id, scope.consultation_mode
-    )
+    return _parse_scope(with_zone, refs, errs)[0]

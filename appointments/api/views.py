@@ -19,15 +19,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from appointments import services
+from appointments import availability, services
 from appointments.api.params import Reader, body_reader
 from appointments.availability import Start, label
 from appointments.models import Appointment, IdempotencyRecord, Status
-from appointments.selectors import RequestScope
 from medic.api import error_body, iso_instant_or_none, iso_utc
 from medic.clinic.models import AppointmentType, Clinic, ConsultationMode, Doctor, Location, Patient, Room
 from medic.clinic.permissions import can_act_for_doctor, staff_clinic_ids
 from medic.errors import FieldError, ValidationFailed
+from scheduling.scope import Scope
 
 MAX_RANGE_DAYS = 62
 MODES = list(ConsultationMode.values)
@@ -148,10 +148,10 @@ def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
         if appointment_type is None:
             r.add("appointmentTypeId", "UNKNOWN_REFERENCE", "Not a service this doctor offers.")
     r.done()
-    starts = services.availability(
+    starts = availability.for_doctor(
         doctor=doctor,
         appointment_type=appointment_type,
-        scope=RequestScope((appointment_type.pk,), location_id, mode),
+        scope=Scope(appointment_type_id=appointment_type.pk, location_id=location_id, consultation_mode=mode),
         zone=zone,
         first=first,
         last=last,
@@ -227,7 +227,7 @@ def clinic_availability(request: Request) -> Response:
         types = types.filter(doctor__locations=location_id)
     if mode is not None:
         types = types.filter(Q(consultation_modes=[]) | Q(consultation_modes__contains=[mode]))
-    offers = services.earliest_across(
+    offers = availability.earliest_across(
         types=list(types.select_related("doctor__clinic").distinct()),
         scope_location=location_id,
         consultation_mode=mode,

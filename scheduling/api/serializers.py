@@ -13,12 +13,11 @@ from typing import Any
 from rest_framework import serializers
 
 from medic.api import iso_instant, iso_utc
+from medic.clinic.models import ConsultationMode
 from scheduling.models import SLOT_INTERVALS, AvailabilityException, ScheduleRule
-from scheduling.selectors import RefData, ScopeKey
+from scheduling.scope import Scope
+from scheduling.selectors import RefData
 from scheduling.services import Preview, UpsertResult
-
-MODES = ["in_person", "video", "phone"]
-
 
 # --- out: plain functions from domain values to JSON-ready dicts -------------------------------------------
 
@@ -27,7 +26,7 @@ def hhmm(value: Any) -> str:
     return value.strftime("%H:%M")
 
 
-def scope_json(scope: ScopeKey, timezone: str | None = None) -> dict[str, Any]:
+def scope_json(scope: Scope, timezone: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "appointmentTypeId": scope.appointment_type_id,
         "doctorLocationId": scope.location_id,
@@ -46,7 +45,7 @@ def refdata_json(data: RefData) -> dict[str, Any]:
                 "id": t.pk,
                 "name": t.name,
                 "durationMinutes": t.duration_minutes,
-                "consultationModes": t.consultation_modes or MODES,
+                "consultationModes": t.consultation_modes or ConsultationMode.values,
             }
             for t in data.appointment_types
         ],
@@ -129,8 +128,8 @@ def preview_json(result: Preview) -> dict[str, Any]:
                 "dayOfWeek": day.day_of_week,
                 "windows": [
                     {
-                        "kind": "rule" if isinstance(ws.key, str) else "opening",
-                        "path": ws.key if isinstance(ws.key, str) else None,
+                        "kind": ws.kind,
+                        "path": ws.key if ws.kind == "rule" else None,
                         "workStartLocal": ws.work_start_local,
                         "workEndLocal": ws.work_end_local,
                         "slotIntervalMinutes": ws.slot_interval_minutes,
@@ -174,9 +173,7 @@ def exception_json(exc: AvailabilityException) -> dict[str, Any]:
         "slotIntervalMinutes": exc.slot_interval_minutes,
         "reason": exc.reason,
         "source": exc.source,
-        "scope": scope_json(
-            ScopeKey(exc.appointment_type_id, exc.location_id, exc.room_id, exc.consultation_mode)
-        ),
+        "scope": scope_json(exc.scope),
     }
 
 
@@ -187,7 +184,7 @@ class ScopeSchema(serializers.Serializer):
     appointmentTypeId = serializers.UUIDField(allow_null=True, required=False)
     doctorLocationId = serializers.UUIDField(allow_null=True, required=False)
     locationRoomId = serializers.UUIDField(allow_null=True, required=False)
-    consultationMode = serializers.ChoiceField(MODES, allow_null=True, required=False)
+    consultationMode = serializers.ChoiceField(ConsultationMode.values, allow_null=True, required=False)
 
 
 class FormScopeSchema(ScopeSchema):
@@ -312,7 +309,7 @@ class AppointmentTypeRefSchema(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     durationMinutes = serializers.IntegerField()
-    consultationModes = serializers.ListField(child=serializers.ChoiceField(MODES))
+    consultationModes = serializers.ListField(child=serializers.ChoiceField(ConsultationMode.values))
 
 
 class NamedSchema(serializers.Serializer):

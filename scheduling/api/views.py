@@ -21,6 +21,7 @@ from medic.errors import FieldError, ValidationFailed
 from scheduling import selectors, services
 from scheduling.api import serializers as s
 from scheduling.models import AvailabilityException
+from scheduling.scope import Scope
 from scheduling.validation import parse_date, parse_instant
 
 DOCTOR_ID = OpenApiParameter(
@@ -45,7 +46,7 @@ def doctor_for(request: Request) -> Doctor:
     return resolve_doctor(request.user, doctor_id)
 
 
-def scope_from_query(request: Request, doctor: Doctor) -> selectors.ScopeKey:
+def scope_from_query(request: Request, doctor: Doctor) -> Scope:
     """The exact scope named by query parameters; an id that is not the doctor's is UNKNOWN_REFERENCE."""
     refs = selectors.references_for(doctor)
     errors: list[FieldError] = []
@@ -63,7 +64,7 @@ def scope_from_query(request: Request, doctor: Doctor) -> selectors.ScopeKey:
             return None
         return value
 
-    scope = selectors.ScopeKey(
+    scope = Scope(
         appointment_type_id=ref("appointmentTypeId", refs.appointment_type_ids),
         location_id=ref("doctorLocationId", refs.location_ids),
         room_id=ref("locationRoomId", refs.room_locations),

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medic.errors import BadRequest, ValidationFailed
+from scheduling.scope import Scope
 from scheduling.validation import (
     BreakForm,
     DayForm,
     References,
     Result,
-    Scope,
     WindowForm,
     parse_schedule_payload,
 )
@@ -103,7 +103,8 @@ def test_full_valid_payload_normalises_to_typed_form() -> None:
     assert result.errors == ()
     assert result.ok
     form = result.form
-    assert form.scope == Scope(TYPE_ID, LOCATION_ID, ROOM_ID, "in_person", "Europe/Athens")
+    assert form.scope == Scope(TYPE_ID, LOCATION_ID, ROOM_ID, "in_person")
+    assert form.timezone == "Europe/Athens"
     assert form.replace_mode == "append"
     assert form.expected_version == "v42"
     assert form.days == (
@@ -135,7 +136,8 @@ def test_optional_fields_get_their_defaults() -> None:
         "days": [{"dayOfWeek": 1, "windows": [window(breaks=[brk()])]}],
     }
     form = parse(data).form
-    assert form.scope == Scope(None, None, None, None, "UTC")
+    assert form.scope == Scope(None, None, None, None)
+    assert form.timezone == "UTC"
     assert form.replace_mode == "replace_selected_days"
     assert form.expected_version is None
     assert form.date_range == (TODAY, date(2026, 3, 8))
@@ -281,7 +283,7 @@ def test_unknown_timezone_is_rejected(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["Europe/Athens", "America/New_York", "UTC", "Asia/Kolkata"])
 def test_iana_timezones_are_accepted(name: str) -> None:
-    assert parse(payload(scope={"timezone": name})).form.scope.timezone == name
+    assert parse(payload(scope={"timezone": name})).form.timezone == name
 
 
 def test_invalid_scope_still_reports_day_errors_but_previews_nothing() -> None:
@@ -326,7 +328,7 @@ def test_room_of_another_location_is_an_unknown_reference() -> None:
 
 def test_room_without_a_location_is_allowed() -> None:
     scope = {"timezone": "UTC", "locationRoomId": str(OTHER_ROOM_ID)}
-    assert parse(payload(scope=scope), refs=REFS).form.scope.location_room_id == OTHER_ROOM_ID
+    assert parse(payload(scope=scope), refs=REFS).form.scope.room_id == OTHER_ROOM_ID
 
 
 @pytest.mark.parametrize("mode", ["in_person", "video", "phone"])

@@ -1,0 +1,148 @@
+"""Bookable start times (pure): the slot engine's slots minus other bookings, shaped by a service's rules.
+
+Pure computation over values the selectors load (one query per kind of data), so one doctor or a thousand
+cost the same number of queries.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from scheduling import slots
+
+_DAY = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRules:
+    """A service's rules, in seconds."""
+
+    duration: int
+    buffer_before: int = 0
+    buffer_after: int = 0
+    min_notice: int = 0
+    max_advance: int = 90 * _DAY
+    daily_cap: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """One doctor's inputs: the stored schedule (as the preview reads it too) and other bookings."""
+
+    stored: slots.ScheduleInputs
+    busy: list[
+        tuple[int, int]
+    ]  # held/confirmed appointments with their buffers: no new busy time may overlap
+    bookings_per_day: dict[date, int]  # held/confirmed bookings per local date (in the doctor's zone)
+    doctor_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    start_utc: int
+    end_utc: int
+
+
+def bookable_starts(
+    schedule: Schedule,
+    rules: BookingRules,
+    *,
+    zone: zoneinfo.ZoneInfo,
+    first: date,
+    last: date,
+    now: int,
+    unavailable: Sequence[tuple[int, int]] = (),
+) -> list[Start]:
+    """Every slot start in local dates first..last of `zone` where a booking of `rules` fits, sorted.
+
+    A start fits when [start, start + duration) lies entirely in free slot time (slots of one or more
+    adjacent windows and openings), its buffered span overlaps no other booking's buffered span, it is at
+    least the minimum notice from `now` and at most the advance limit, and its day is under the daily cap.
+    `unavailable` are times no booking may overlap at all (e.g. a resource the service needs has no free
+    seat).
+    """
+    lo, hi = slots.day_bounds(zone, first, last)
+    lo = max(lo, now + rules.min_notice)
+    hi = min(hi, now + rules.max_advance)
+    if hi <= lo:
+        return []
+    all_slots = schedule_slots(schedule.stored, schedule.doctor_zone, lo, hi)
+    if not all_slots:
+        return []
+
+    free_starts, free_ends = slots.merge(all_slots)
+    busy_starts, busy_ends = slots.merge(schedule.busy)
+    off_starts, off_ends = slots.merge(unavailable)
+    doctor_zone = zoneinfo.ZoneInfo(schedule.doctor_zone)
+    per_day = schedule.bookings_per_day
+    cap = rules.daily_cap
+    out: list[Start] = []
+    seen: set[int] = set()
+    for s, _ in sorted(all_slots):
+        if s < lo or s >= hi or s in seen:
+            continue
+        seen.add(s)
+        e = s + rules.duration
+        if not slots.covered(free_starts, free_ends, s, e):
+            continue
+        if busy_starts and slots.hits(
+            busy_starts, busy_ends, s - rules.buffer_before, e + rules.buffer_after
+        ):
+            continue
+        if off_starts and slots.hits(off_starts, off_ends, s, e):
+            continue
+        if cap is not None and per_day.get(datetime.fromtimestamp(s, doctor_zone).date(), 0) >= cap:
+            continue
+        out.append(Start(s, e))
+    return out
+
+
+def schedule_slots(stored: slots.ScheduleInputs, doctor_zone: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every slot (UTC spans) the stored schedule yields around [lo, hi), exactly as the preview builds them:
+    rule windows in their own zones, less time off; openings in the doctor's zone, less time off and less
+    any rule slot they overlap (other bookings are left to the caller, so they never free an opening slot).
+    """
+    out: list[tuple[int, int]] = []
+    zones = dict.fromkeys([*stored.windows_by_zone, doctor_zone])
+    for zone_name in (z for z in zones if z != doctor_zone):  # the doctor's zone last: it takes the openings
+        _extend(out, stored.windows_by_zone[zone_name], zone_name, lo, hi, stored.blocked, (), ())
+    _extend(
+        out,
+        stored.windows_by_zone.get(doctor_zone, []),
+        doctor_zone,
+        lo,
+        hi,
+        stored.blocked,
+        stored.openings,
+        out,
+    )
+    return out
+
+
+def _extend(
+    out: list[tuple[int, int]],
+    windows: Sequence[slots.Window],
+    zone_name: str,
+    lo: int,
+    hi: int,
+    blocked: Sequence[tuple[int, int]],
+    openings: Sequence[slots.Opening],
+    occupied: Sequence[tuple[int, int]],
+) -> None:
+    if not windows and not openings:
+        return
+    zone = zoneinfo.ZoneInfo(zone_name)
+    # Dates in this zone that can hold an instant of [lo, hi): a day of slack each side.
+    d0 = datetime.fromtimestamp(lo, zone).date() - timedelta(days=1)
+    d1 = datetime.fromtimestamp(hi, zone).date() + timedelta(days=1)
+    days = slots.expand(windows, zone, d0, d1, blocked=blocked, openings=openings, occupied=list(occupied))
+    out.extend((s.start_utc, s.end_utc) for day in days for ws in day.windows for s in ws.slots)
+
+
+def label(epoch: int, zone: zoneinfo.ZoneInfo) -> tuple[str, str]:
+    """(local date, "HH:MM") of an instant in `zone`."""
+    local = datetime.fromtimestamp(epoch, zone)
+    return local.date().isoformat(), f"{local.hour:02d}:{local.minute:02d}"

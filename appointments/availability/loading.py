@@ -1,0 +1,137 @@
+"""Loading what availability needs: each doctor's stored schedule, other bookings and full resources, one
+query per kind of data however many doctors."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+
+from appointments.availability.engine import Schedule
+from appointments.models import ACTIVE_STATUSES, Appointment, BookableResource, ResourceClaim, Status
+from medic.clinic.models import Doctor
+from scheduling.selectors import Epoch, schedule_inputs
+
+_SLACK = timedelta(days=2)  # any UTC offset fits inside: loads cover every local date asked for
+
+
+def live_appointments(
+    doctor_ids: Sequence[uuid.UUID],
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+    leave_out: uuid.UUID | None = None,
+) -> QuerySet:
+    """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi),
+    as (doctor id, start, busy start, busy end) in epoch seconds; `leave_out` is one being moved."""
+    return (
+        Appointment.objects.filter(
+            doctor_id__in=doctor_ids, status__in=ACTIVE_STATUSES, busy_starts_at__lt=hi, busy_ends_at__gt=lo
+        )
+        .exclude(status=Status.HELD, hold_expires_at__lte=now)
+        .exclude(pk=leave_out)
+        .values_list(
+            "doctor_id",
+            Epoch("starts_at"),
+            Epoch("busy_starts_at"),
+            Epoch("busy_ends_at"),
+        )
+    )
+
+
+def load_schedules(
+    doctors: Sequence[Doctor],
+    rows: Q,
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+    *,
+    count_days: bool = True,
+    leave_out: uuid.UUID | None = None,
+) -> dict[uuid.UUID, Schedule]:
+    """Every input availability needs for `doctors` over [lo, hi): the stored schedule that `rows` (a
+    `Scope.request_filter`) selects, read exactly as the preview reads it, plus other bookings. One query per
+    kind of data however many doctors. `count_days=False` skips the bookings-per-day count when no service in
+    play has a daily cap; `leave_out` ignores one appointment (the one being rescheduled: its own time and day
+    count are free)."""
+    ids = [d.pk for d in doctors]
+    stored = schedule_inputs(ids, rows, lo, hi)
+    zones = {d.pk: d.effective_timezone for d in doctors}
+    busy: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    per_day: dict[uuid.UUID, dict] = defaultdict(lambda: defaultdict(int))
+    zone_cache: dict[str, zoneinfo.ZoneInfo] = {}
+    for doctor_id, start, busy_start, busy_end in live_appointments(
+        ids, lo - _SLACK, hi + _SLACK, now, leave_out
+    ):
+        busy[doctor_id].append((busy_start, busy_end))
+        if count_days:
+            zone = zone_cache.get(zones[doctor_id]) or zone_cache.setdefault(
+                zones[doctor_id], zoneinfo.ZoneInfo(zones[doctor_id])
+            )
+            per_day[doctor_id][datetime.fromtimestamp(start, zone).date()] += 1
+    return {
+        d.pk: Schedule(
+            stored=stored[d.pk],
+            busy=busy.get(d.pk, []),
+            bookings_per_day=dict(per_day.get(d.pk, {})),
+            doctor_zone=zones[d.pk],
+        )
+        for d in doctors
+    }
+
+
+def resources_full(
+    appointment_type_ids: Sequence[uuid.UUID],
+    location_id: uuid.UUID | None,
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+) -> dict[uuid.UUID, list[tuple[int, int]]]:
+    """For each service, the times when a resource it needs (at `location_id`, or anywhere) has no free seat.
+    Two queries, however many services."""
+    needs = BookableResource.appointment_types.through.objects.filter(
+        Q(bookableresource__location__isnull=True) | Q(bookableresource__location_id=location_id),
+        appointmenttype_id__in=appointment_type_ids,
+        bookableresource__is_active=True,
+        bookableresource__room__isnull=True,
+    ).values_list("appointmenttype_id", "bookableresource_id", "bookableresource__seats")
+    needs = list(needs)
+    if not needs:
+        return {}
+    seats = {resource: count for _, resource, count in needs}
+    claims: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    for resource, start, end in (
+        ResourceClaim.objects.filter(
+            resource_id__in=seats,
+            released_at__isnull=True,
+            starts_at__lt=hi + _SLACK,
+            ends_at__gt=lo - _SLACK,
+        )
+        .exclude(appointment__status=Status.HELD, appointment__hold_expires_at__lte=now)
+        .values_list("resource_id", "starts_at", "ends_at")
+    ):
+        claims[resource].append((int(start.timestamp()), int(end.timestamp())))
+    full_by_resource = {r: _saturated(claims.get(r, []), n) for r, n in seats.items()}
+    out: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    for type_id, resource, _ in needs:
+        out[type_id].extend(full_by_resource[resource])
+    return dict(out)
+
+
+def _saturated(intervals: list[tuple[int, int]], seats: int) -> list[tuple[int, int]]:
+    """The spans covered by at least `seats` of `intervals` at once (a sweep over their ends)."""
+    events = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
+    out: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for at, step in events:
+        before = depth
+        depth += step
+        if before < seats <= depth:
+            opened = at
+        elif depth < seats <= before and at > opened:
+            out.append((opened, at))
+    return out
