@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+def _fast_passwords(settings: Any) -> None:  # pytest-django's settings wrapper
     # PBKDF2's deliberate slowness protects real passwords; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

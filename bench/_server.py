@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import psycopg
 from psycopg import sql
@@ -74,6 +75,7 @@ def gunicorn(
     shown if it fails to start.
     """
     port = free_port()
+    log: IO[bytes]
     if log_path:
         log = open(log_path, "wb")  # noqa: SIM115
     else:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time as clock
+import uuid
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable
@@ -30,11 +31,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from http.client import HTTPConnection, HTTPException
 from pathlib import Path
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
 
 from bench._server import BASE_DIR, HOST, bench_env, fresh_database, gunicorn, query
+
+T = TypeVar("T")
 
 HTTP_DB = "medic_bench_http"
 SEARCH_DB = "medic_bench_search"
@@ -187,7 +191,7 @@ class Load:
                 d = rng.randrange(len(self.doctors))
                 while self.low[d] < len(self.slots) and (d, self.low[d]) in self.taken:
                     self.low[d] += 1
-                candidates = []
+                candidates: list[int] = []
                 i = self.low[d]
                 while len(candidates) < self.choices and i < len(self.slots):
                     if (d, i) not in self.taken:
@@ -384,8 +388,8 @@ def part_http(args: argparse.Namespace) -> bool:
 
 @dataclass
 class SearchData:
-    clinic_id: object
-    patient_user: object
+    clinic_id: uuid.UUID
+    patient_user: Any
     first: date
     last: date
     expected: list[tuple[int, str]]  # brute-force answer: (start epoch, doctor id) of the earliest offers
@@ -403,7 +407,7 @@ def seed_search(rng: random.Random) -> SearchData:
 
     timings: dict[str, float] = {}
 
-    def step(name: str, fn: Callable[[], object]) -> object:
+    def step(name: str, fn: Callable[[], T]) -> T:
         started = clock.perf_counter()
         out = fn()
         timings[name] = clock.perf_counter() - started
@@ -524,9 +528,9 @@ def seed_search(rng: random.Random) -> SearchData:
     return SearchData(clinic.pk, patient_user, first, last, expected, timings)
 
 
-def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
-    fn()  # warm-up: imports, query plans, zoneinfo caches
-    times, out = [], None
+def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
+    out = fn()  # warm-up: imports, query plans, zoneinfo caches
+    times = []
     for _ in range(runs):
         started = clock.perf_counter()
         out = fn()
@@ -582,7 +586,7 @@ def part_search(args: argparse.Namespace) -> bool:
         f"&start={data.first.isoformat()}&end={data.last.isoformat()}"
     )
 
-    def get() -> object:
+    def get() -> Any:
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"GET {url}: {response.status_code} {response.content[:300]!r}")

@@ -143,8 +143,9 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             response.status_code = status.HTTP_401_UNAUTHORIZED
             response["WWW-Authenticate"] = getattr(exc, "auth_header", None) or "Token"
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            response["Retry-After"] = str(int(exc.wait))
+        wait = getattr(exc, "wait", None)  # set by DRF on Throttled
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            response["Retry-After"] = str(int(wait))
         return response
     return None
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from medic.clinic.selectors import describe_user
+from medic.typing import AuthenticatedRequest
 
 
 @require_GET
@@ -29,7 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "home.html", {"me": describe_user(request.user)})
 
 
@@ -53,7 +54,7 @@ MeSerializer = inline_serializer(
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """The caller: roles are `superuser`, `doctor`, `patient` and the staff roles `admin`/`receptionist`."""
-    info = describe_user(request.user)
+    info = describe_user(request.user)  # type: ignore[arg-type]  # IsAuthenticated (the default) ran
     return Response(
         {
             "userId": info.user_id,

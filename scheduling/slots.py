@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import repeat
@@ -387,7 +387,7 @@ def _cut_day(todays: list[_Prepared], midnight: int, table: _OffsetTable, day_of
 # per field per slot. _SlotBuffer instead gathers the fields in flat lists and fills all instances at the
 # end with C-level loops over the fields' slot descriptors, about twice as fast.
 _new = object.__new__
-_consume = deque(maxlen=0).extend
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend
 _set_start_utc = Slot.__dict__["start_utc"].__set__
 _set_end_utc = Slot.__dict__["end_utc"].__set__
 _set_start_local = Slot.__dict__["start_local"].__set__
@@ -395,7 +395,7 @@ _set_end_local = Slot.__dict__["end_local"].__set__
 _LABEL_RING = LABELS * 4
 
 
-def _label_run(minute: int, count: int, every: int) -> list[str]:
+def _label_run(minute: int, count: int, every: int) -> Sequence[str]:
     """Labels of `count` minutes from `minute` (of the day, may exceed 1440), `every` minutes apart."""
     stop = minute + count * every
     if stop <= len(_LABEL_RING):
@@ -589,9 +589,9 @@ def expand(
 
     slots = buffer.build()  # a tuple: slicing it yields the tuple each WindowSlots keeps
     by_date: dict[int, list[tuple[tuple[int, int, int], WindowSlots]]] = {}
-    for ordinal, sort_key, begin, stop, (key, start_label, end_label, interval, leftover, shifted) in pending:
+    for ordinal, sort_key, begin, stop, (tag, start_label, end_label, interval, leftover, shifted) in pending:
         kind: Kind = "opening" if sort_key[2] else "rule"
-        ws = WindowSlots(key, start_label, end_label, interval, slots[begin:stop], leftover, shifted, kind)
+        ws = WindowSlots(tag, start_label, end_label, interval, slots[begin:stop], leftover, shifted, kind)
         by_date.setdefault(ordinal, []).append((sort_key, ws))
     days = []
     for ordinal in sorted(by_date):

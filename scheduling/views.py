@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from inertia import render
 
+from medic.clinic.models import Doctor
 from medic.clinic.permissions import doctors_actable_by, own_doctor, resolve_doctor
+from medic.typing import AuthenticatedRequest
 
 
 @login_required
-def schedule_page(request: HttpRequest) -> HttpResponse:
+def schedule_page(request: AuthenticatedRequest) -> HttpResponse:
     """The schedule page for the caller's own doctor, or (staff) `?doctorId=` / the first of their clinic."""
     doctor_id = request.GET.get("doctorId")
     doctors = list(doctors_actable_by(request.user).order_by("display_name"))
+    doctor: Doctor | None
     if doctor_id:
         doctor = resolve_doctor(request.user, doctor_id)
     else:

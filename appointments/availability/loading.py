@@ -25,7 +25,7 @@ def live_appointments(
     hi: datetime,
     now: datetime,
     leave_out: uuid.UUID | None = None,
-) -> QuerySet:
+) -> QuerySet[Appointment, tuple[uuid.UUID, int, int, int]]:
     """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi),
     as (doctor id, start, busy start, busy end) in epoch seconds; `leave_out` is one being moved."""
     return (
@@ -33,7 +33,7 @@ def live_appointments(
             doctor_id__in=doctor_ids, status__in=ACTIVE_STATUSES, busy_starts_at__lt=hi, busy_ends_at__gt=lo
         )
         .exclude(status=Status.HELD, hold_expires_at__lte=now)
-        .exclude(pk=leave_out)
+        .exclude(pk__in=[leave_out] if leave_out else [])
         .values_list(
             "doctor_id",
             Epoch("starts_at"),
@@ -93,13 +93,13 @@ def resources_full(
 ) -> dict[uuid.UUID, list[tuple[int, int]]]:
     """For each service, the times when a resource it needs (at `location_id`, or anywhere) has no free seat.
     Two queries, however many services."""
-    needs = BookableResource.appointment_types.through.objects.filter(
+    query = BookableResource.appointment_types.through.objects.filter(
         Q(bookableresource__location__isnull=True) | Q(bookableresource__location_id=location_id),
         appointmenttype_id__in=appointment_type_ids,
         bookableresource__is_active=True,
         bookableresource__room__isnull=True,
     ).values_list("appointmenttype_id", "bookableresource_id", "bookableresource__seats")
-    needs = list(needs)
+    needs = list(query)
     if not needs:
         return {}
     seats = {resource: count for _, resource, count in needs}

@@ -131,7 +131,7 @@ class DoctorForm(forms.ModelForm):
         fields = ["user", "clinic", "display_name", "specialty", "timezone", "locations", "is_active"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         clinic, locations = data.get("clinic"), data.get("locations")
         if clinic is not None and locations:
             foreign = [loc.name for loc in locations if loc.clinic_id != clinic.pk]

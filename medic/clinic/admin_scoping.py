@@ -105,14 +105,14 @@ class ClinicScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = self._scope_choices(request, db_field.related_model, field.queryset)
+        if field is not None and (choices := getattr(field, "queryset", None)) is not None:
+            field.queryset = self._scope_choices(request, db_field.related_model, choices)
         return field
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = self._scope_choices(request, db_field.related_model, field.queryset)
+        if field is not None and (choices := getattr(field, "queryset", None)) is not None:
+            field.queryset = self._scope_choices(request, db_field.related_model, choices)
         return field
 
 
