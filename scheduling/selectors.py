@@ -19,7 +19,7 @@ from scheduling.models import (
     ScheduleRule,
     ScheduleRuleBreak,
 )
-from scheduling.scope import Scope
+from scheduling.scope import FIELDS, Scope
 from scheduling.validation import References
 
 
@@ -111,28 +111,36 @@ def schedule_inputs(
     book cannot drift apart. `rows` is one of `Scope`'s filters (which rules and exceptions apply); the
     exceptions are those meeting [lo, hi) with two days' slack; `rules=False` loads exceptions only (a
     preview brings its own windows). One query per kind of data, however many doctors."""
-    windows = _windows(doctor_ids, rows) if rules else {}
+    places: dict[uuid.UUID, dict[object, object]] = defaultdict(dict)
+    windows = _windows(doctor_ids, rows, places) if rules else {}
     blocked: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     openings: dict[uuid.UUID, list[slots.Opening]] = defaultdict(list)
-    for doctor_id, kind, start, end, interval, pk in AvailabilityException.objects.filter(
+    for doctor_id, kind, start, end, interval, pk, *scope in AvailabilityException.objects.filter(
         Q(doctor_id__in=doctor_ids, starts_at__lt=hi + _SLACK, ends_at__gt=lo - _SLACK) & rows
-    ).values_list("doctor_id", "kind", Epoch("starts_at"), Epoch("ends_at"), "slot_interval_minutes", "pk"):
+    ).values_list(
+        "doctor_id", "kind", Epoch("starts_at"), Epoch("ends_at"), "slot_interval_minutes", "pk", *FIELDS
+    ):
         if kind == AvailabilityException.Kind.BLOCKED:
             blocked[doctor_id].append((start, end))
         else:  # the database requires an opening's interval (CHECK)
             openings[doctor_id].append(slots.Opening(start, end, interval, key=pk))
+            places[doctor_id][pk] = Scope(*scope)
     return {
         pk: slots.ScheduleInputs(
             windows_by_zone=dict(windows.get(pk, {})),
             blocked=blocked.get(pk, []),
             openings=openings.get(pk, []),
+            places=places.get(pk, {}),
         )
         for pk in doctor_ids
     }
 
 
-def _windows(doctor_ids: Sequence[uuid.UUID], rows: Q) -> dict[uuid.UUID, dict[str, list[slots.Window]]]:
-    """The active rules that apply, as engine windows per doctor and time zone (two queries)."""
+def _windows(
+    doctor_ids: Sequence[uuid.UUID], rows: Q, places: dict[uuid.UUID, dict[object, object]]
+) -> dict[uuid.UUID, dict[str, list[slots.Window]]]:
+    """The active rules that apply, as engine windows per doctor and time zone (two queries); each rule's
+    scope goes into `places` under its id."""
     applying = Q(doctor_id__in=doctor_ids, is_active=True) & rows
     breaks: dict[uuid.UUID, list[slots.Break]] = defaultdict(list)
     for rule_id, start, end, label in ScheduleRuleBreak.objects.filter(
@@ -151,8 +159,10 @@ def _windows(doctor_ids: Sequence[uuid.UUID], rows: Q) -> dict[uuid.UUID, dict[s
         "priority",
         "effective_from",
         "effective_to",
+        *FIELDS,
     ):
-        pk, doctor_id, zone, day, start, end, interval, priority, eff_from, eff_to = row
+        pk, doctor_id, zone, day, start, end, interval, priority, eff_from, eff_to, *scope = row
+        places[doctor_id][pk] = Scope(*scope)
         out[doctor_id][zone].append(
             slots.Window(
                 day, start, end, interval, tuple(breaks.get(pk, ())), priority, eff_from, eff_to, key=pk

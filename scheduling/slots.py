@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import repeat
 from typing import Literal
@@ -105,11 +105,13 @@ class Opening:
 @dataclass(frozen=True, slots=True)
 class ScheduleInputs:
     """One doctor's stored schedule: active rule windows grouped by their IANA zone (keyed by rule id),
-    time off as UTC spans (epoch seconds) and openings (keyed by exception id)."""
+    time off as UTC spans (epoch seconds) and openings (keyed by exception id). `places` maps each window's
+    and opening's key to the caller's description of where and how it is held (opaque here)."""
 
     windows_by_zone: dict[str, list[Window]]
     blocked: list[tuple[int, int]]
     openings: list[Opening]
+    places: dict[object, object] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------------------

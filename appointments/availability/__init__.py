@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from appointments.availability.engine import BookingRules, Start, bookable_starts, label
+from appointments.availability.engine import BookingRules, Place, Start, bookable_starts, label, place_of
 from appointments.availability.loading import load_schedules, resources_full
 from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor
@@ -19,7 +19,9 @@ from scheduling.scope import Scope
 __all__ = [
     "BookingRules",
     "Offer",
+    "Place",
     "Start",
+    "bookable_start",
     "booking_rules",
     "earliest_across",
     "for_doctor",
@@ -56,7 +58,7 @@ def for_doctor(
         [doctor], scope.request_filter(), lo, hi, now, count_days=appointment_type.daily_cap is not None
     )[doctor.pk]
     full = resources_full([appointment_type.pk], scope.location_id, lo, hi, now)
-    return bookable_starts(
+    starts = bookable_starts(
         schedule,
         booking_rules(appointment_type),
         zone=zone,
@@ -65,6 +67,35 @@ def for_doctor(
         now=int(now.timestamp()),
         unavailable=full.get(appointment_type.pk, ()),
     )
+    return _placed(starts, schedule.stored.places, doctor, appointment_type, scope)
+
+
+def _placed(
+    starts: list[Start],
+    places: dict[object, object],
+    doctor: Doctor,
+    appointment_type: AppointmentType,
+    scope: Scope,
+) -> list[Start]:
+    """Each start with the place and mode a hold there would get (one query for the doctor's locations)."""
+    if not starts:
+        return starts
+    locations = list(doctor.locations.values_list("pk", flat=True))
+    return [
+        replace(
+            s,
+            place=place_of(
+                s.sources,
+                places,
+                location_id=scope.location_id,
+                room_id=scope.room_id,
+                consultation_mode=scope.consultation_mode,
+                doctor_locations=locations,
+                service_modes=appointment_type.consultation_modes,
+            ),
+        )
+        for s in starts
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +172,19 @@ def is_bookable(
 ) -> bool:
     """Is `starts_at` a bookable start of this service with this doctor right now? `leave_out` is an
     appointment being moved: its own time and its place in the daily count are free."""
+    return bookable_start(doctor, appointment_type, starts_at, scope, now, leave_out=leave_out) is not None
+
+
+def bookable_start(
+    doctor: Doctor,
+    appointment_type: AppointmentType,
+    starts_at: datetime,
+    scope: Scope,
+    now: datetime,
+    *,
+    leave_out: uuid.UUID | None = None,
+) -> Start | None:
+    """The bookable start at `starts_at`, with the place a hold there gets, or None when it is not one."""
     zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
     local_day = starts_at.astimezone(zone).date()
     lo, hi = _utc_range(zone, local_day, local_day)
@@ -154,7 +198,8 @@ def is_bookable(
         now=int(now.timestamp()),
     )
     wanted = int(starts_at.timestamp())
-    return any(s.start_utc == wanted for s in starts)
+    found = [s for s in starts if s.start_utc == wanted]
+    return _placed(found, schedule.stored.places, doctor, appointment_type, scope)[0] if found else None
 
 
 def _utc_range(zone: zoneinfo.ZoneInfo, first: date, last: date) -> tuple[datetime, datetime]:
