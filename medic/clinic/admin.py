@@ -167,15 +167,50 @@ class AppointmentTypeForm(forms.ModelForm):
 
     class Meta:
         model = AppointmentType
-        fields = ["doctor", "name", "duration_minutes", "consultation_modes", "is_active"]
+        fields = [
+            "doctor",
+            "name",
+            "duration_minutes",
+            "consultation_modes",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "min_notice_minutes",
+            "max_advance_days",
+            "daily_cap",
+            "cancellation_notice_minutes",
+            "is_active",
+        ]
 
 
 @admin.register(AppointmentType)
 class AppointmentTypeAdmin(ClinicScopedAdmin):
     form = AppointmentTypeForm
     clinic_path = "doctor__clinic"
-    list_display = ["name", "doctor", "duration_minutes", "modes", "is_active"]
+    list_display = [
+        "name",
+        "doctor",
+        "duration_minutes",
+        "modes",
+        "min_notice_minutes",
+        "daily_cap",
+        "is_active",
+    ]
     list_filter = ["doctor__clinic", "doctor", "is_active"]
+    fieldsets = [
+        (None, {"fields": ["doctor", "name", "duration_minutes", "consultation_modes", "is_active"]}),
+        (
+            "Booking rules",
+            {
+                "fields": [
+                    ("buffer_before_minutes", "buffer_after_minutes"),
+                    ("min_notice_minutes", "max_advance_days"),
+                    "daily_cap",
+                    "cancellation_notice_minutes",
+                ],
+                "description": "What availability and every hold enforce for this service.",
+            },
+        ),
+    ]
     search_fields = ["name", "doctor__display_name"]
     autocomplete_fields = ["doctor"]
     list_select_related = ["doctor"]

@@ -221,6 +221,10 @@ class AppointmentType(UUIDModel):
     daily_cap = models.PositiveIntegerField(
         null=True, blank=True, help_text="At most this many bookings of the doctor per day (empty: no cap)."
     )
+    cancellation_notice_minutes = models.PositiveIntegerField(
+        default=24 * 60,
+        help_text="Until how long before its start a patient may cancel or move a booking themselves.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -248,6 +252,14 @@ class AppointmentType(UUIDModel):
             models.CheckConstraint(
                 condition=models.Q(daily_cap__isnull=True) | models.Q(daily_cap__gte=1),
                 name="appointment_type_daily_cap_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_notice_minutes__lte=30 * 24 * 60),
+                name="appointment_type_min_notice_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancellation_notice_minutes__lte=30 * 24 * 60),
+                name="appointment_type_cancellation_notice_range",
             ),
         ]
 
