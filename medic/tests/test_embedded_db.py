@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -18,7 +19,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 @pytest.fixture
-def fresh_pgdata(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fresh_pgdata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     pgdata = tmp_path_factory.mktemp("pg") / "data"
     yield pgdata
     stop_embedded(pgdata)

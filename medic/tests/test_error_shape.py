@@ -71,8 +71,14 @@ def test_nested_list_errors_get_dotted_paths() -> None:
     assert paths == ["days.0.windows.1.workEndLocal", "days.0.windows.1.breaks.0.breakStartLocal"]
 
 
+def _handled(exc: Exception, context: dict) -> Response:
+    response = exception_handler(exc, context)
+    assert response is not None
+    return response
+
+
 def test_wrong_types_are_400_with_paths() -> None:
-    response = exception_handler(_errors_of({"days": [{"windows": "nope"}]}), {})
+    response = _handled(_errors_of({"days": [{"windows": "nope"}]}), {})
     assert response.status_code == 400
     assert response.data == {
         "ok": False,
@@ -87,7 +93,7 @@ def test_wrong_types_are_400_with_paths() -> None:
 
 
 def test_missing_field_is_reported_as_required() -> None:
-    response = exception_handler(_errors_of({}), {})
+    response = _handled(_errors_of({}), {})
     assert response.data["errors"][0]["path"] == "days"
     assert response.data["errors"][0]["code"] == "REQUIRED"
 
@@ -99,13 +105,13 @@ def test_business_rule_failure_is_422_with_every_error() -> None:
             FieldError("", "NO_WINDOWS", "x"),
         ]
     )
-    response = exception_handler(exc, {})
+    response = _handled(exc, {})
     assert response.status_code == 422
     assert [e["code"] for e in response.data["errors"]] == ["END_BEFORE_START", "NO_WINDOWS"]
 
 
 def test_conflict_is_409() -> None:
-    response = exception_handler(Conflict([FieldError("expectedVersion", "SCHEDULE_CHANGED", "Reload.")]), {})
+    response = _handled(Conflict([FieldError("expectedVersion", "SCHEDULE_CHANGED", "Reload.")]), {})
     assert response.status_code == 409
 
 

@@ -19,7 +19,7 @@ from medic.clinic.models import (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw-for-tests")
 
 
-class ClinicFactory(factory.django.DjangoModelFactory):
+class ClinicFactory(factory.django.DjangoModelFactory[Clinic]):
     class Meta:
         model = Clinic
 
@@ -37,7 +37,7 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     timezone = "Europe/Athens"
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
+class LocationFactory(factory.django.DjangoModelFactory[Location]):
     class Meta:
         model = Location
 
@@ -45,7 +45,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Location {n}")
 
 
-class RoomFactory(factory.django.DjangoModelFactory):
+class RoomFactory(factory.django.DjangoModelFactory[Room]):
     class Meta:
         model = Room
 
@@ -53,7 +53,7 @@ class RoomFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Room {n}")
 
 
-class DoctorFactory(factory.django.DjangoModelFactory):
+class DoctorFactory(factory.django.DjangoModelFactory[Doctor]):
     class Meta:
         model = Doctor
 
@@ -62,7 +62,7 @@ class DoctorFactory(factory.django.DjangoModelFactory):
     display_name = factory.Faker("name")
 
 
-class AppointmentTypeFactory(factory.django.DjangoModelFactory):
+class AppointmentTypeFactory(factory.django.DjangoModelFactory[AppointmentType]):
     class Meta:
         model = AppointmentType
 
@@ -72,7 +72,7 @@ class AppointmentTypeFactory(factory.django.DjangoModelFactory):
     consultation_modes = factory.LazyFunction(lambda: ["in_person"])
 
 
-class PatientFactory(factory.django.DjangoModelFactory):
+class PatientFactory(factory.django.DjangoModelFactory[Patient]):
     class Meta:
         model = Patient
 
@@ -80,7 +80,7 @@ class PatientFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
 
 
-class StaffMembershipFactory(factory.django.DjangoModelFactory):
+class StaffMembershipFactory(factory.django.DjangoModelFactory[StaffMembership]):
     class Meta:
         model = StaffMembership
 

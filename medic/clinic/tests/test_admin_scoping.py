@@ -74,7 +74,9 @@ def test_staff_add_a_location_to_their_clinic(staff_client: Client, demo) -> Non
 
 
 def test_receptionist_views_but_does_not_edit_the_directory(demo) -> None:
-    receptionist = StaffMembershipFactory(clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST).user
+    receptionist = StaffMembershipFactory.create(
+        clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST
+    ).user
     client = Client()
     client.force_login(receptionist)
     location = demo.clinic.locations.first()
@@ -87,7 +89,7 @@ def test_receptionist_views_but_does_not_edit_the_directory(demo) -> None:
 
 def test_staff_without_membership_sees_nothing(demo) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     assert client.get("/admin/clinic/doctor/").status_code == 403
 
 
@@ -97,7 +99,7 @@ def test_login_accounts_are_for_superusers_only(staff_client: Client) -> None:
 
 def test_superuser_sees_every_clinic(demo) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     text = client.get("/admin/clinic/doctor/").content.decode()
     assert "Dr. Sam Other" in text and demo.doctor.display_name in text
 

@@ -37,7 +37,7 @@ def test_may_act_for_doctor(demo, who: str, doctor: str, allowed: bool) -> None:
         "staff": demo.staff,
         "other_staff": demo.other_staff,
         "patient": demo.patient.user,
-        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "superuser": UserFactory.create(is_superuser=True, is_staff=True),
         "anonymous": AnonymousUser(),
     }
     assert can_act_for_doctor(users[who], getattr(demo, doctor)) is allowed
@@ -62,14 +62,16 @@ def test_may_see_clinic(demo, who: str, clinic: str, allowed: bool) -> None:
         "staff": demo.staff,
         "other_staff": demo.other_staff,
         "patient": demo.patient.user,
-        "superuser": UserFactory(is_superuser=True),
+        "superuser": UserFactory.create(is_superuser=True),
         "anonymous": AnonymousUser(),
     }
     assert can_see_clinic(users[who], getattr(demo, clinic)) is allowed
 
 
 def test_receptionist_may_act_for_doctors_of_their_clinic(demo) -> None:
-    receptionist = StaffMembershipFactory(clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST).user
+    receptionist = StaffMembershipFactory.create(
+        clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST
+    ).user
     assert can_act_for_doctor(receptionist, demo.doctor)
 
 
