@@ -228,7 +228,7 @@ class AppointmentAdmin(ClinicScopedAdmin):
         if a.status != Status.HELD or a.hold_expires_at is None:
             return "—"
         text = _local(a.hold_expires_at, a.doctor_timezone)
-        return f"{text} (ran out)" if a.hold_expires_at <= dj_timezone.now() else text
+        return f"{text} (ran out)" if a.hold_ran_out(dj_timezone.now()) else text
 
     @admin.display(description="Created by")
     def created_by(self, a: Appointment) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pgtrigger
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -33,6 +34,48 @@ class Status(models.TextChoices):
 
 # Statuses that occupy the doctor's time: the exclusion constraints apply to these rows only.
 ACTIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
+
+# Every status change the product allows, in one place (the contract's "no other transition"). A status
+# missing from the values is final. Moving an appointment in time keeps its status: see `can_reschedule`.
+ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.HELD: frozenset({Status.CONFIRMED, Status.EXPIRED, Status.CANCELLED}),
+    Status.CONFIRMED: frozenset({Status.CANCELLED, Status.COMPLETED, Status.NO_SHOW}),
+    Status.CANCELLED: frozenset(),
+    Status.COMPLETED: frozenset(),
+    Status.NO_SHOW: frozenset(),
+    Status.EXPIRED: frozenset(),
+}
+
+
+def can_transition(current: str, to: str) -> bool:
+    """Whether an appointment in status `current` may change to status `to`."""
+    return to in ALLOWED_TRANSITIONS.get(Status(current), frozenset())
+
+
+def can_reschedule(current: str) -> bool:
+    """Only an appointment that still occupies the doctor's time may move to another time."""
+    return current in ACTIVE_STATUSES
+
+
+def stale_hold_q(now: datetime, prefix: str = "") -> Q:
+    """Holds that ran out by `now`: they occupy no time any more, even before the sweep marks them expired.
+    `prefix` reaches an appointment through a relation (e.g. "appointment__" from a resource claim)."""
+    return Q(**{f"{prefix}status": Status.HELD, f"{prefix}hold_expires_at__lte": now})
+
+
+def live_q(now: datetime, prefix: str = "") -> Q:
+    """Appointments that occupy the doctor's time at `now`: confirmed, or held with time left on the hold."""
+    return Q(**{f"{prefix}status__in": ACTIVE_STATUSES}) & ~stale_hold_q(now, prefix)
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def live(self, now: datetime) -> AppointmentQuerySet:
+        """See `live_q`."""
+        return self.filter(live_q(now))
+
+    def stale_holds(self, now: datetime) -> AppointmentQuerySet:
+        """See `stale_hold_q`."""
+        return self.filter(stale_hold_q(now))
 
 
 def _tstzrange(start: str, end: str) -> Func:
@@ -85,6 +128,8 @@ class Appointment(models.Model):
     rescheduled_by_type = models.CharField(max_length=16, choices=ActorType.choices, blank=True)
     rescheduled_by_id = models.UUIDField(null=True, blank=True)
 
+    objects = AppointmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at"]
         indexes = [
@@ -126,6 +171,10 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doctor} · {self.starts_at:%Y-%m-%d %H:%M} UTC · {self.get_status_display()}"
+
+    def hold_ran_out(self, now: datetime) -> bool:
+        """`stale_hold_q` for one row already in memory."""
+        return self.status == Status.HELD and self.hold_expires_at is not None and self.hold_expires_at <= now
 
 
 class AppointmentEvent(models.Model):

@@ -2,8 +2,109 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
+
+from django.db.models import Q, QuerySet
+
+from appointments.models import Appointment
+from medic.clinic.models import AppointmentType, Clinic, Doctor, Patient
+from medic.clinic.permissions import AnyUser, staff_clinic_ids
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# --- the directory, as booking sees it ----------------------------------------------------------------------
+
+
+def active_doctor(doctor_id: uuid.UUID) -> Doctor | None:
+    """A doctor who takes bookings (with their clinic, which availability and holds read)."""
+    return Doctor.objects.select_related("clinic").filter(pk=doctor_id, is_active=True).first()
+
+
+def offered_service(doctor: Doctor, appointment_type_id: uuid.UUID) -> AppointmentType | None:
+    """One of `doctor`'s services that can still be booked."""
+    return AppointmentType.objects.filter(pk=appointment_type_id, doctor=doctor, is_active=True).first()
+
+
+def clinic_by_id(clinic_id: uuid.UUID) -> Clinic | None:
+    return Clinic.objects.filter(pk=clinic_id).first()
+
+
+def services_offered(
+    clinic: Clinic,
+    *,
+    name: str = "",
+    location_id: uuid.UUID | None = None,
+    consultation_mode: str | None = None,
+) -> list[AppointmentType]:
+    """The clinic search's candidates: the active services of the clinic's active doctors, by name
+    (case-insensitive), at a location the doctor works at, and offered in the mode (no modes = any)."""
+    types = AppointmentType.objects.filter(doctor__clinic=clinic, doctor__is_active=True, is_active=True)
+    if name:
+        types = types.filter(name__iexact=name)
+    if location_id is not None:
+        types = types.filter(doctor__locations=location_id)
+    if consultation_mode is not None:
+        types = types.filter(Q(consultation_modes=[]) | Q(consultation_modes__contains=[consultation_mode]))
+    # The join through the doctor's locations must never offer one service twice.
+    return list(types.select_related("doctor__clinic").distinct())
+
+
+def own_patient(user: AnyUser) -> Patient | None:
+    """The patient record of a patient's login, if `user` is one."""
+    if not user.is_authenticated:
+        return None
+    return Patient.objects.filter(user_id=user.pk).first()
+
+
+def bookable_patient(doctor: Doctor, patient_id: uuid.UUID) -> Patient | None:
+    """A patient the doctor's clinic may book for: one of its own, or one no clinic owns."""
+    return Patient.objects.filter(Q(clinic=doctor.clinic) | Q(clinic__isnull=True), pk=patient_id).first()
+
+
+# --- appointments -------------------------------------------------------------------------------------------
+
+
+def visible_appointments(user: AnyUser) -> QuerySet[Appointment]:
+    """The appointments `user` may see: their own as a patient or doctor, their clinics' as staff, all as
+    a superuser. Anything else is indistinguishable from an id that does not exist."""
+    rows = Appointment.objects.select_related("doctor__clinic", "patient", "appointment_type")
+    if user.is_superuser:
+        return rows
+    return rows.filter(
+        Q(patient__user=user) | Q(doctor__user=user) | Q(doctor__clinic_id__in=staff_clinic_ids(user))
+    )
+
+
+def visible_appointment(user: AnyUser, appointment_id: uuid.UUID) -> Appointment | None:
+    return visible_appointments(user).filter(pk=appointment_id).first()
+
+
+def appointment_list(
+    user: AnyUser,
+    *,
+    doctor_id: uuid.UUID | None = None,
+    patient_id: uuid.UUID | None = None,
+    statuses: Sequence[str] = (),
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[Appointment]:
+    """The visible appointments that match every filter given, in time order (`start`/`end`: those that
+    end after `start` and begin before `end`, i.e. overlap the range)."""
+    rows = visible_appointments(user)
+    if doctor_id:
+        rows = rows.filter(doctor_id=doctor_id)
+    if patient_id:
+        rows = rows.filter(patient_id=patient_id)
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    if start:
+        rows = rows.filter(ends_at__gt=start)
+    if end:
+        rows = rows.filter(starts_at__lt=end)
+    # The id breaks ties so that offset pages never repeat or skip a row.
+    return rows.order_by("starts_at", "id")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from psycopg import errors as pg_errors
 
-from appointments import availability
+from appointments import availability, selectors
 from appointments.models import (
     ActorType,
     Appointment,
@@ -20,9 +23,12 @@ from appointments.models import (
     BookableResource,
     ResourceClaim,
     Status,
+    can_reschedule,
+    can_transition,
 )
 from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
+from medic.clinic.permissions import AnyUser, can_act_for_doctor
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
 from scheduling.scope import Scope
 from scheduling.services import lock_schedule
@@ -32,11 +38,34 @@ from scheduling.services import lock_schedule
 class Actor:
     """Who does something, as the audit log records it."""
 
-    type: str
+    type: ActorType
     id: uuid.UUID | None
 
 
 SYSTEM = Actor(ActorType.SYSTEM, None)
+
+
+# --- who acts -----------------------------------------------------------------------------------------------
+
+
+def actor_for(user: AnyUser, doctor: Doctor) -> Actor | None:
+    """The role `user` acts in towards `doctor`'s bookings: the doctor, their clinic's staff, or None."""
+    if not can_act_for_doctor(user, doctor):
+        return None
+    if doctor.user_id == user.pk:
+        return Actor(ActorType.DOCTOR, doctor.pk)
+    return Actor(ActorType.STAFF, user.pk)
+
+
+def actor_for_appointment(user: AnyUser, a: Appointment, *, patients_may: bool = True) -> Actor | None:
+    """Who `user` is towards one appointment: its doctor or their clinic's staff, else (where patients may
+    act) its own patient; None when they may not change it at all."""
+    actor = actor_for(user, a.doctor)
+    if actor is not None:
+        return actor
+    if patients_may and a.patient.user_id == user.pk:
+        return Actor(ActorType.PATIENT, a.patient_id)
+    return None
 
 
 def hold_minutes() -> int:
@@ -88,9 +117,7 @@ def expire_stale_holds(
     that correctness never waits for the job.
     """
     now = now or utcnow()
-    stale = Appointment.objects.select_for_update(skip_locked=True, no_key=True).filter(
-        status=Status.HELD, hold_expires_at__lte=now
-    )
+    stale = Appointment.objects.select_for_update(skip_locked=True, no_key=True).stale_holds(now)
     if doctor is not None:
         stale = stale.filter(doctor=doctor)
     if overlapping is not None:
@@ -104,13 +131,19 @@ def expire_stale_holds(
     count = 0
     with transaction.atomic():
         for a in stale:
-            before = snapshot(a)
-            a.status = Status.EXPIRED
-            a.save(update_fields=["status", "updated_at"])
-            _release_claims(a, now)
-            _event(a, "expired", SYSTEM, before)
+            _expire(a, now)
             count += 1
     return count
+
+
+def _expire(a: Appointment, now: datetime) -> None:
+    """held → expired, in the caller's transaction: the slot and its seats are free again."""
+    assert can_transition(a.status, Status.EXPIRED), a.status
+    before = snapshot(a)
+    a.status = Status.EXPIRED
+    a.save(update_fields=["status", "updated_at"])
+    _release_claims(a, now)
+    _event(a, "expired", SYSTEM, before)
 
 
 # --- claims -------------------------------------------------------------------------------------------------
@@ -122,7 +155,7 @@ def _release_claims(a: Appointment, now: datetime) -> None:
 
 def required_resources(
     appointment_type_id: uuid.UUID, location_id: uuid.UUID | None, room_id: uuid.UUID | None
-):
+) -> QuerySet[BookableResource]:
     """The active resources a booking of this service needs where it takes place: one tied to a location
     (or room) is needed only by bookings there, so a video consultation does not take the procedure room."""
     return BookableResource.objects.filter(
@@ -150,7 +183,7 @@ def _claim_resources(a: Appointment, now: datetime) -> None:
                     )
                 break
             except IntegrityError as exc:
-                if not isinstance(exc.__cause__, pg_errors.ExclusionViolation):
+                if not _is_overlap(exc):
                     raise
                 continue  # another booking took this seat just now: try the next one
         else:
@@ -185,6 +218,72 @@ class HoldRequest:
             location_id=self.location.pk if self.location else None,
             consultation_mode=self.consultation_mode,
         )
+
+
+def hold_request_for(
+    user: AnyUser,
+    *,
+    doctor_id: uuid.UUID,
+    appointment_type_id: uuid.UUID,
+    starts_at: datetime,
+    location_id: uuid.UUID | None = None,
+    room_id: uuid.UUID | None = None,
+    consultation_mode: str | None = None,
+    patient_id: uuid.UUID | None = None,
+) -> tuple[HoldRequest, Actor]:
+    """What `user` asks to hold, and in which role: the doctor and their clinic's staff hold for the patient
+    they name (`patient_id`, required); a patient holds for themself only; anyone else is 404.
+
+    Raises ValidationFailed for unknown or missing references and Http404 for a caller who may not book.
+    """
+    doctor = selectors.active_doctor(doctor_id)
+    if doctor is None:
+        raise ValidationFailed([FieldError("doctorId", "UNKNOWN_REFERENCE", "No such doctor.")])
+    actor, patient = _actor_and_patient(user, doctor, patient_id)
+    appointment_type = selectors.offered_service(doctor, appointment_type_id)
+    location = Location.objects.filter(pk=location_id).first() if location_id else None
+    room = Room.objects.filter(pk=room_id).first() if room_id else None
+    missing = [
+        FieldError(path, "UNKNOWN_REFERENCE", message)
+        for path, wanted, found, message in (
+            ("appointmentTypeId", appointment_type_id, appointment_type, "Not a service this doctor offers."),
+            ("doctorLocationId", location_id, location, "No such location."),
+            ("locationRoomId", room_id, room, "No such room."),
+        )
+        if wanted and found is None
+    ]
+    if missing:
+        raise ValidationFailed(missing)
+    assert appointment_type is not None  # narrowed by `missing` above
+    req = HoldRequest(
+        doctor=doctor,
+        appointment_type=appointment_type,
+        starts_at=starts_at,
+        patient=patient,
+        location=location,
+        room=room,
+        consultation_mode=consultation_mode,
+    )
+    return req, actor
+
+
+def _actor_and_patient(user: AnyUser, doctor: Doctor, patient_id: uuid.UUID | None) -> tuple[Actor, Patient]:
+    """Who holds for whom (see `hold_request_for`)."""
+    actor = actor_for(user, doctor)
+    if actor is not None:
+        patient = selectors.bookable_patient(doctor, patient_id) if patient_id else None
+        if patient is None:
+            code = "UNKNOWN_REFERENCE" if patient_id else "REQUIRED"
+            raise ValidationFailed([FieldError("patientId", code, "Choose the patient to book for.")])
+        return actor, patient
+    patient = selectors.own_patient(user)
+    if patient is None:
+        raise Http404("Only patients, and the doctor's clinic, may book.")
+    if patient_id is not None and patient_id != patient.pk:
+        raise ValidationFailed(
+            [FieldError("patientId", "UNKNOWN_REFERENCE", "You may only book for yourself.")]
+        )
+    return Actor(ActorType.PATIENT, patient.pk), patient
 
 
 def _check_request(req: HoldRequest) -> None:
@@ -226,8 +325,24 @@ def _not_available() -> ValidationFailed:
     )
 
 
-def _slot_taken() -> Conflict:
-    return Conflict([FieldError("startsAt", "SLOT_TAKEN", "Someone else has just held or booked that time.")])
+def _is_overlap(exc: IntegrityError) -> bool:
+    """Whether an exclusion constraint (no overlapping bookings, no double-claimed seat) refused the write."""
+    return isinstance(exc.__cause__, pg_errors.ExclusionViolation)
+
+
+@contextmanager
+def _slot_taken_on_overlap() -> Iterator[None]:
+    """Around a write of an appointment's time (in a savepoint): the exclusion constraints settle the race
+    that the availability check cannot see, and their refusal is the caller's 409 SLOT_TAKEN."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if _is_overlap(exc):
+            raise Conflict(
+                [FieldError("startsAt", "SLOT_TAKEN", "Someone else has just held or booked that time.")]
+            ) from exc
+        raise
 
 
 def _busy_span(t: AppointmentType, starts_at: datetime) -> tuple[datetime, datetime, datetime]:
@@ -268,20 +383,11 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
             created_by_type=actor.type,
             created_by_id=actor.id,
         )
-        _insert_or_taken(a)
+        with _slot_taken_on_overlap():
+            a.save(force_insert=True)
         _claim_resources(a, now)
         _event(a, "held", actor, None)
     return a
-
-
-def _insert_or_taken(a: Appointment) -> None:
-    try:
-        with transaction.atomic():
-            a.save(force_insert=True)
-    except IntegrityError as exc:
-        if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
-            raise _slot_taken() from exc
-        raise
 
 
 def _locked(a: Appointment) -> Appointment:
@@ -316,14 +422,10 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
         a = _locked(a)
         if a.status == Status.CONFIRMED:
             return a  # confirming twice is harmless
-        if a.status == Status.HELD and a.hold_expires_at <= now:
-            before = snapshot(a)
-            a.status = Status.EXPIRED
-            a.save(update_fields=["status", "updated_at"])
-            _release_claims(a, now)
-            _event(a, "expired", SYSTEM, before)
+        if a.hold_ran_out(now):
+            _expire(a, now)  # recorded even though the request fails: hence no exception inside the block
             expired = True
-        elif a.status != Status.HELD:
+        elif not can_transition(a.status, Status.CONFIRMED):
             raise _wrong_status(a, "confirmed")
         else:
             before = snapshot(a)
@@ -344,7 +446,7 @@ def cancel(a: Appointment, *, actor: Actor, reason: str = "", now: datetime | No
         a = _locked(a)
         if a.status == Status.CANCELLED:
             return a
-        if a.status not in (Status.HELD, Status.CONFIRMED):
+        if not can_transition(a.status, Status.CANCELLED):
             raise _wrong_status(a, "cancelled")
         before = snapshot(a)
         a.status, a.cancelled_at, a.cancel_reason = Status.CANCELLED, now, reason
@@ -372,9 +474,9 @@ def reschedule(
     now = now or utcnow()
     with transaction.atomic():
         a = _locked(a)
-        if a.status not in (Status.HELD, Status.CONFIRMED):
+        if not can_reschedule(a.status):
             raise _wrong_status(a, "rescheduled")
-        if a.status == Status.HELD and a.hold_expires_at <= now:
+        if a.hold_ran_out(now):
             raise Gone([FieldError("", "HOLD_EXPIRED", "The hold ran out; hold a new slot instead.")])
         req = HoldRequest(
             a.doctor, a.appointment_type, starts_at, a.patient, a.location, a.room, a.consultation_mode
@@ -391,38 +493,38 @@ def reschedule(
         before = snapshot(a)
         a.starts_at, a.ends_at, a.busy_starts_at, a.busy_ends_at = starts_at, ends_at, busy_start, busy_end
         a.rescheduled_at, a.rescheduled_by_type, a.rescheduled_by_id = now, actor.type, actor.id
-        try:
-            with transaction.atomic():
-                a.save(
-                    update_fields=[
-                        "starts_at",
-                        "ends_at",
-                        "busy_starts_at",
-                        "busy_ends_at",
-                        "rescheduled_at",
-                        "rescheduled_by_type",
-                        "rescheduled_by_id",
-                        "updated_at",
-                    ]
-                )
-        except IntegrityError as exc:
-            if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
-                raise _slot_taken() from exc
-            raise
+        with _slot_taken_on_overlap():
+            a.save(
+                update_fields=[
+                    "starts_at",
+                    "ends_at",
+                    "busy_starts_at",
+                    "busy_ends_at",
+                    "rescheduled_at",
+                    "rescheduled_by_type",
+                    "rescheduled_by_id",
+                    "updated_at",
+                ]
+            )
         _release_claims(a, now)
         _claim_resources(a, now)
         _event(a, "rescheduled", actor, before)
     return a
 
 
-def finish(a: Appointment, *, actor: Actor, outcome: str, now: datetime | None = None) -> Appointment:
+FINISHED = (Status.COMPLETED, Status.NO_SHOW)
+
+
+def finish(a: Appointment, *, actor: Actor, outcome: Status, now: datetime | None = None) -> Appointment:
     """confirmed → completed or no_show, once it has started (doctor or staff)."""
+    if outcome not in FINISHED:
+        raise ValueError(f"finish() closes an appointment as one of {FINISHED}, not {outcome!r}")
     now = now or utcnow()
     with transaction.atomic():
         a = _locked(a)
         if a.status == outcome:
             return a
-        if a.status != Status.CONFIRMED:
+        if not can_transition(a.status, outcome):
             raise _wrong_status(a, "marked " + outcome.replace("_", "-"))
         if a.starts_at > now:
             raise ValidationFailed(

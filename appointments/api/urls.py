@@ -3,13 +3,20 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from appointments.api.views import AppointmentViewSet, clinic_availability, doctor_availability
+from appointments.api.availability import clinic_availability, doctor_availability
+from appointments.api.explain import doctor_availability_explain
+from appointments.api.views import AppointmentViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
     path("doctors/<uuid:doctor_id>/availability", doctor_availability, name="doctor-availability"),
+    path(
+        "doctors/<uuid:doctor_id>/availability/explain",
+        doctor_availability_explain,
+        name="doctor-availability-explain",
+    ),
     path("availability", clinic_availability, name="clinic-availability"),
     *router.urls,
 ]

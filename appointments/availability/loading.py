@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from appointments.availability.engine import Schedule
-from appointments.models import ACTIVE_STATUSES, Appointment, BookableResource, ResourceClaim, Status
+from appointments.models import Appointment, BookableResource, ResourceClaim, stale_hold_q
 from medic.clinic.models import Doctor
 from scheduling.selectors import Epoch, schedule_inputs
 
@@ -29,10 +29,8 @@ def live_appointments(
     """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi),
     as (doctor id, start, busy start, busy end) in epoch seconds; `leave_out` is one being moved."""
     return (
-        Appointment.objects.filter(
-            doctor_id__in=doctor_ids, status__in=ACTIVE_STATUSES, busy_starts_at__lt=hi, busy_ends_at__gt=lo
-        )
-        .exclude(status=Status.HELD, hold_expires_at__lte=now)
+        Appointment.objects.live(now)
+        .filter(doctor_id__in=doctor_ids, busy_starts_at__lt=hi, busy_ends_at__gt=lo)
         .exclude(pk__in=[leave_out] if leave_out else [])
         .values_list(
             "doctor_id",
@@ -111,7 +109,7 @@ def resources_full(
             starts_at__lt=hi + _SLACK,
             ends_at__gt=lo - _SLACK,
         )
-        .exclude(appointment__status=Status.HELD, appointment__hold_expires_at__lte=now)
+        .exclude(stale_hold_q(now, prefix="appointment__"))
         .values_list("resource_id", "starts_at", "ends_at")
     ):
         claims[resource].append((int(start.timestamp()), int(end.timestamp())))

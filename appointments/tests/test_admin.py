@@ -14,7 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appointments import services
-from appointments.models import Appointment, AppointmentEvent, BookableResource, ResourceClaim, Status
+from appointments.models import (
+    ActorType,
+    Appointment,
+    AppointmentEvent,
+    BookableResource,
+    ResourceClaim,
+    Status,
+)
 from appointments.tests.conftest import ATHENS, local
 from medic.clinic.models import Doctor, Location, Patient, StaffMembership
 from medic.clinic.tests.factories import (
@@ -52,7 +59,7 @@ def book(
         )
     patient = patient or PatientFactory()
     req = services.HoldRequest(doctor, doctor.appointment_types.get(name=service), starts_at, patient)
-    return services.hold(req, actor=services.Actor("patient", patient.pk))
+    return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
 
 @pytest.fixture
@@ -163,7 +170,7 @@ def test_superuser_sees_every_clinics_appointments(ours: Appointment, theirs: Ap
 def test_the_detail_page_shows_the_audit_trail_and_nothing_editable(
     staff_client: Client, demo, ours: Appointment
 ) -> None:
-    services.confirm(ours, actor=services.Actor("staff", demo.staff.pk))
+    services.confirm(ours, actor=services.Actor(ActorType.STAFF, demo.staff.pk))
     response = staff_client.get(f"{APPOINTMENTS}{ours.pk}/change/")
     assert response.status_code == 200
     html = response.content.decode()

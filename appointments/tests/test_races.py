@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from appointments import services
-from appointments.models import ACTIVE_STATUSES, Appointment
+from appointments.models import ACTIVE_STATUSES, ActorType, Appointment
 from appointments.tests.conftest import local
 from medic.clinic.tests.factories import PatientFactory
 from medic.testing import outcomes, run_at_once
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 def _hold_job(demo, appointment_type, starts_at, patient):
     def job() -> Appointment:
         req = services.HoldRequest(demo.doctor, appointment_type, starts_at, patient)
-        return services.hold(req, actor=services.Actor("patient", patient.pk))
+        return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
     return job
 
@@ -54,14 +54,14 @@ def test_racing_reschedules_into_one_slot_move_exactly_one(demo, consult, day) -
     movers = [
         services.hold(
             services.HoldRequest(demo.doctor, consult, local(day, f"{9 + i}:00"), p),
-            actor=services.Actor("patient", p.pk),
+            actor=services.Actor(ActorType.PATIENT, p.pk),
         )
         for i, p in enumerate(PatientFactory() for _ in range(6))
     ]
     target = local(day, "16:00")
 
     def job_for(a: Appointment):
-        return lambda: services.reschedule(a, actor=services.Actor("staff", None), starts_at=target)
+        return lambda: services.reschedule(a, actor=services.Actor(ActorType.STAFF, None), starts_at=target)
 
     counts = outcomes(run_at_once([job_for(a) for a in movers]), Appointment)
     assert counts["ok"] == 1, counts

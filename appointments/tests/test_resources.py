@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from appointments import services
 from appointments.models import (
     ACTIVE_STATUSES,
+    ActorType,
     Appointment,
     AppointmentEvent,
     BookableResource,
@@ -50,7 +51,7 @@ def doctor_offering(clinic, resource: BookableResource) -> tuple[Doctor, Appoint
 def hold(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Appointment:
     patient = PatientFactory()
     req = services.HoldRequest(doctor, service, starts_at, patient)
-    return services.hold(req, actor=services.Actor("patient", patient.pk))
+    return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
 
 def active_claims(resource: BookableResource) -> list[ResourceClaim]:
@@ -268,7 +269,7 @@ def _hold_job(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> 
 
     def job() -> Appointment:
         req = services.HoldRequest(doctor, service, starts_at, patient)
-        return services.hold(req, actor=services.Actor("patient", patient.pk))
+        return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
     return job
 

@@ -1,0 +1,137 @@
+"""Bookable times over HTTP: one doctor's slots for a service, and the earliest slots across a clinic."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from appointments import availability, selectors
+from appointments.api.serializers import AVAILABILITY, EARLIEST_SLOTS, offer_json, slot_json
+from medic.clinic.models import ConsultationMode
+from medic.parsing import Reader
+from scheduling.scope import Scope
+
+MAX_RANGE_DAYS = 62
+DEFAULT_RANGE_DAYS = 14
+
+AVAILABILITY_PARAMS = [
+    OpenApiParameter("appointmentTypeId", str, required=True, description="The service to book."),
+    OpenApiParameter("start", str, description="First local date (YYYY-MM-DD); default today."),
+    OpenApiParameter(
+        "end", str, description=f"Last local date, inclusive; default start + 13; ≤ {MAX_RANGE_DAYS} days."
+    ),
+    OpenApiParameter(
+        "doctorLocationId", str, description="Only hours at this location (and any-location hours)."
+    ),
+    OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
+    OpenApiParameter(
+        "timezone", str, description="IANA zone for dates and local times; default the doctor's."
+    ),
+]
+
+
+def _date_range(r: Reader, zone: zoneinfo.ZoneInfo) -> tuple[date, date]:
+    """The local dates asked for (`start`, `end`), defaulting to two weeks from today in `zone`."""
+    today = datetime.now(zone).date()
+    first = r.date("start") or today
+    last = r.date("end") or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    if last < first:
+        r.add("end", "END_BEFORE_START", "The end date must not be before the start date.")
+    elif (last - first).days + 1 > MAX_RANGE_DAYS:
+        r.add("end", "RANGE_TOO_LARGE", f"Ask for at most {MAX_RANGE_DAYS} days at a time.")
+    return first, last
+
+
+@extend_schema(parameters=AVAILABILITY_PARAMS, responses={200: AVAILABILITY}, tags=["booking"])
+@api_view(["GET"])
+def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
+    """Bookable starts of one service with one doctor: weekly hours − breaks − time off + openings − other
+    bookings (with buffers) − the past and the minimum notice, up to the advance limit and daily cap."""
+    doctor = selectors.active_doctor(doctor_id)
+    if doctor is None:
+        raise Http404
+    r = Reader(request.query_params)
+    type_id = r.required("appointmentTypeId", r.uuid("appointmentTypeId"))
+    location_id = r.uuid("doctorLocationId")
+    mode = r.choice("consultationMode", ConsultationMode.values)
+    zone = r.timezone("timezone") or zoneinfo.ZoneInfo(doctor.effective_timezone)
+    first, last = _date_range(r, zone)
+    appointment_type = None
+    if type_id is not None:
+        appointment_type = selectors.offered_service(doctor, type_id)
+        if appointment_type is None:
+            r.add("appointmentTypeId", "UNKNOWN_REFERENCE", "Not a service this doctor offers.")
+    r.done()
+    assert appointment_type is not None  # r.done() refused the request otherwise
+    starts = availability.for_doctor(
+        doctor=doctor,
+        appointment_type=appointment_type,
+        scope=Scope(appointment_type_id=appointment_type.pk, location_id=location_id, consultation_mode=mode),
+        zone=zone,
+        first=first,
+        last=last,
+    )
+    return Response(
+        {
+            "doctorId": doctor.pk,
+            "timezone": zone.key,
+            "appointmentTypeId": appointment_type.pk,
+            "slots": [slot_json(s, zone) for s in starts],
+        }
+    )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("clinicId", str, required=True),
+        OpenApiParameter(
+            "service", str, description="Service name, matched case-insensitively across doctors."
+        ),
+        OpenApiParameter("start", str),
+        OpenApiParameter("end", str),
+        OpenApiParameter("doctorLocationId", str),
+        OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
+        OpenApiParameter("timezone", str),
+        OpenApiParameter("limit", int, description="1–100, default 20."),
+    ],
+    responses={200: EARLIEST_SLOTS},
+    tags=["booking"],
+)
+@api_view(["GET"])
+def clinic_availability(request: Request) -> Response:
+    """The earliest free slots across a clinic's doctors for one service (by name), location and mode."""
+    r = Reader(request.query_params)
+    clinic_id = r.required("clinicId", r.uuid("clinicId"))
+    service = r.text("service", 200)
+    location_id = r.uuid("doctorLocationId")
+    mode = r.choice("consultationMode", ConsultationMode.values)
+    limit = r.integer("limit", 1, 100, 20)
+    clinic = selectors.clinic_by_id(clinic_id) if clinic_id else None
+    if clinic_id and clinic is None:
+        raise Http404
+    # Without a clinic r.done() refuses the request; UTC only stands in until then.
+    zone = r.timezone("timezone") or zoneinfo.ZoneInfo(clinic.timezone if clinic else "UTC")
+    first, last = _date_range(r, zone)
+    r.done()
+    assert clinic is not None  # r.done() refused the request otherwise
+    offers = availability.earliest_across(
+        types=selectors.services_offered(
+            clinic, name=service, location_id=location_id, consultation_mode=mode
+        ),
+        scope_location=location_id,
+        consultation_mode=mode,
+        zone=zone,
+        first=first,
+        last=last,
+        limit=limit,
+    )
+    return Response(
+        {"clinicId": clinic.pk, "timezone": zone.key, "slots": [offer_json(o, zone) for o in offers]}
+    )

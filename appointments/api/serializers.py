@@ -1,0 +1,173 @@
+"""The booking API's JSON shapes (camelCase): what views send back, and their OpenAPI descriptions."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from typing import Any
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from appointments.availability import Offer, Start, label
+from appointments.models import Appointment, AppointmentEvent, Status
+from medic.api import iso_instant_or_none, iso_utc
+from medic.clinic.models import ConsultationMode
+
+# --- output -----------------------------------------------------------------------------------------------
+
+
+def actor_json(kind: str, pk: uuid.UUID | None) -> dict[str, Any] | None:
+    """An actor as `{type, id}`, or None where nobody acted (e.g. never cancelled)."""
+    return {"type": kind, "id": pk} if kind else None
+
+
+def appointment_json(a: Appointment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "status": a.status,
+        "doctorId": a.doctor_id,
+        "patientId": a.patient_id,
+        "appointmentTypeId": a.appointment_type_id,
+        "doctorLocationId": a.location_id,
+        "locationRoomId": a.room_id,
+        "consultationMode": a.consultation_mode,
+        "startsAt": iso_instant_or_none(a.starts_at),
+        "endsAt": iso_instant_or_none(a.ends_at),
+        # Only a hold has a live expiry; afterwards the stored value is history, not a deadline.
+        "holdExpiresAt": iso_instant_or_none(a.hold_expires_at) if a.status == Status.HELD else None,
+        "patientTimezone": a.patient_timezone,
+        "doctorTimezone": a.doctor_timezone,
+        "createdBy": actor_json(a.created_by_type, a.created_by_id),
+        "confirmedAt": iso_instant_or_none(a.confirmed_at),
+        "cancelledAt": iso_instant_or_none(a.cancelled_at),
+        "cancelledBy": actor_json(a.cancelled_by_type, a.cancelled_by_id),
+        "cancelReason": a.cancel_reason,
+        "rescheduledAt": iso_instant_or_none(a.rescheduled_at),
+        "rescheduledBy": actor_json(a.rescheduled_by_type, a.rescheduled_by_id),
+        "createdAt": iso_instant_or_none(a.created_at),
+    }
+
+
+def event_json(e: AppointmentEvent) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "kind": e.kind,
+        "actor": {"type": e.actor_type, "id": e.actor_id},
+        "before": e.before,
+        "after": e.after,
+        "at": iso_instant_or_none(e.created_at),
+    }
+
+
+def slot_json(start: Start, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    day, start_local = label(start.start_utc, zone)
+    _, end_local = label(start.end_utc, zone)
+    return {
+        "date": day,
+        "startLocal": start_local,
+        "endLocal": end_local,
+        "startUtc": iso_utc(start.start_utc),
+        "endUtc": iso_utc(start.end_utc),
+    }
+
+
+def offer_json(o: Offer, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    return {
+        "doctorId": o.doctor.pk,
+        "doctorName": o.doctor.display_name,
+        "appointmentTypeId": o.appointment_type.pk,
+        **slot_json(o.start, zone),
+    }
+
+
+# --- OpenAPI (drf-spectacular) descriptions of the same shapes ----------------------------------------------
+
+SLOT = inline_serializer(
+    "BookableSlot",
+    {
+        "date": serializers.DateField(),
+        "startLocal": serializers.CharField(),
+        "endLocal": serializers.CharField(),
+        "startUtc": serializers.DateTimeField(),
+        "endUtc": serializers.DateTimeField(),
+    },
+)
+AVAILABILITY = inline_serializer(
+    "Availability",
+    {
+        "doctorId": serializers.UUIDField(),
+        "timezone": serializers.CharField(),
+        "appointmentTypeId": serializers.UUIDField(),
+        "slots": SLOT.__class__(many=True),
+    },
+)
+EARLIEST_SLOTS = inline_serializer(
+    "EarliestSlots",
+    {
+        "clinicId": serializers.UUIDField(),
+        "timezone": serializers.CharField(),
+        "slots": inline_serializer(
+            "OfferedSlot",
+            {
+                "doctorId": serializers.UUIDField(),
+                "doctorName": serializers.CharField(),
+                "appointmentTypeId": serializers.UUIDField(),
+                "date": serializers.DateField(),
+                "startLocal": serializers.CharField(),
+                "endLocal": serializers.CharField(),
+                "startUtc": serializers.DateTimeField(),
+                "endUtc": serializers.DateTimeField(),
+            },
+            many=True,
+        ),
+    },
+)
+HOLD_REQUEST = inline_serializer(
+    "HoldRequest",
+    {
+        "doctorId": serializers.UUIDField(),
+        "appointmentTypeId": serializers.UUIDField(),
+        "startsAt": serializers.DateTimeField(help_text="UTC instant of a bookable slot start."),
+        "doctorLocationId": serializers.UUIDField(required=False),
+        "locationRoomId": serializers.UUIDField(required=False),
+        "consultationMode": serializers.ChoiceField(ConsultationMode.values, required=False),
+        "patientId": serializers.UUIDField(required=False, help_text="Staff and doctors: for whom."),
+    },
+)
+CANCEL_REQUEST = inline_serializer("CancelRequest", {"reason": serializers.CharField(required=False)})
+RESCHEDULE_REQUEST = inline_serializer("RescheduleRequest", {"startsAt": serializers.DateTimeField()})
+APPOINTMENT = inline_serializer(
+    "Appointment",
+    {
+        "id": serializers.UUIDField(),
+        "status": serializers.ChoiceField(Status.values),
+        "doctorId": serializers.UUIDField(),
+        "patientId": serializers.UUIDField(),
+        "appointmentTypeId": serializers.UUIDField(),
+        "startsAt": serializers.DateTimeField(),
+        "endsAt": serializers.DateTimeField(),
+        "holdExpiresAt": serializers.DateTimeField(allow_null=True),
+    },
+)
+APPOINTMENT_LIST = inline_serializer(
+    "AppointmentList",
+    {"appointments": APPOINTMENT.__class__(many=True), "count": serializers.IntegerField()},
+)
+AUDIT_TRAIL = inline_serializer(
+    "AuditTrail",
+    {
+        "events": inline_serializer(
+            "AppointmentEvent",
+            {
+                "id": serializers.UUIDField(),
+                "kind": serializers.CharField(),
+                "actor": serializers.DictField(),
+                "before": serializers.DictField(allow_null=True),
+                "after": serializers.DictField(allow_null=True),
+                "at": serializers.DateTimeField(),
+            },
+            many=True,
+        )
+    },
+)
