@@ -64,9 +64,11 @@ test: install frontend ## the whole suite: Vitest, then pytest on real PostgreSQ
 	cd frontend && npm test
 	$(BIN)/pytest
 
-lint: install ## ruff check + format check
+lint: install frontend/node_modules/.package-lock.json ## ruff check + format check, mypy, ESLint on the front end
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd frontend && npm run lint
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
