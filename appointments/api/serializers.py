@@ -63,13 +63,18 @@ def event_json(e: AppointmentEvent) -> dict[str, Any]:
 def slot_json(start: Start, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
     day, start_local = label(start.start_utc, zone)
     _, end_local = label(start.end_utc, zone)
-    return {
+    out: dict[str, Any] = {
         "date": day,
         "startLocal": start_local,
         "endLocal": end_local,
         "startUtc": iso_utc(start.start_utc),
         "endUtc": iso_utc(start.end_utc),
     }
+    if start.place is not None:  # where and how a hold at this start would be booked (null: say it)
+        out["doctorLocationId"] = start.place.location_id
+        out["locationRoomId"] = start.place.room_id
+        out["consultationMode"] = start.place.consultation_mode
+    return out
 
 
 def offer_json(o: Offer, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
@@ -91,6 +96,13 @@ SLOT = inline_serializer(
         "endLocal": serializers.CharField(),
         "startUtc": serializers.DateTimeField(),
         "endUtc": serializers.DateTimeField(),
+        "doctorLocationId": serializers.UUIDField(
+            allow_null=True, help_text="Where a hold at this start is booked; null when the hold must say."
+        ),
+        "locationRoomId": serializers.UUIDField(allow_null=True),
+        "consultationMode": serializers.ChoiceField(
+            ConsultationMode.values, allow_null=True, help_text="null when the service allows several."
+        ),
     },
 )
 AVAILABILITY = inline_serializer(

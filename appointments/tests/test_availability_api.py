@@ -31,7 +31,28 @@ def test_a_free_day_offers_every_slot(patient_api: APIClient, demo, consult, day
         "endLocal": "09:30",
         "startUtc": iso(local(day, "09:00")),
         "endUtc": iso(local(day, "09:30")),
+        # Hours for any location while the doctor works at two, a service held in person or by video:
+        # both are left for the hold to say.
+        "doctorLocationId": None,
+        "locationRoomId": None,
+        "consultationMode": None,
     }
+
+
+def test_a_slot_carries_the_place_and_mode_of_its_rule(patient_api: APIClient, demo, consult, day) -> None:
+    location = demo.doctor.locations.first()
+    ScheduleRule.objects.filter(doctor=demo.doctor).update(location=location, consultation_mode="video")
+    slot = _slots(patient_api, demo, consult, day)[0]
+    assert slot["doctorLocationId"] == str(location.pk)
+    assert slot["consultationMode"] == "video"
+
+
+def test_a_named_location_and_mode_are_the_slots_own(patient_api: APIClient, demo, consult, day) -> None:
+    location = demo.doctor.locations.first()
+    slot = _slots(
+        patient_api, demo, consult, day, doctorLocationId=str(location.pk), consultationMode="in_person"
+    )[0]
+    assert (slot["doctorLocationId"], slot["consultationMode"]) == (str(location.pk), "in_person")
 
 
 def test_a_longer_service_needs_the_whole_span_free(patient_api: APIClient, demo, day) -> None:
