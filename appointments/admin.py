@@ -8,7 +8,7 @@ rest of the clinic's directory; their claims are shown, never edited.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,12 +98,15 @@ class ReadOnlyInline(ClinicScopedInline):
         return False
 
 
+_EVENT_COLUMNS = ("created_at", "kind", "actor", "changes")
+
+
 class AppointmentEventInline(ReadOnlyInline):
     """The audit trail, oldest first. Append-only in the database; nothing here may add, change or delete."""
 
     model = AppointmentEvent
-    fields = ["created_at", "kind", "actor", "changes"]
-    readonly_fields = fields
+    fields = list(_EVENT_COLUMNS)
+    readonly_fields = list(_EVENT_COLUMNS)
     ordering = ["created_at", "id"]
     verbose_name_plural = "audit trail"
 
@@ -308,8 +311,8 @@ class AppointmentAdmin(ClinicScopedAdmin):
             self.message_user(request, f"Not {verb.lower()}: {label}: {reason}", messages.ERROR)
 
 
-def _names(row: str | tuple[str, ...]) -> tuple[str, ...]:
-    return row if isinstance(row, tuple) else (row,)
+def _names(row: str | Sequence[str]) -> tuple[str, ...]:
+    return (row,) if isinstance(row, str) else tuple(row)
 
 
 def _count(n: int) -> str:
@@ -319,12 +322,15 @@ def _count(n: int) -> str:
 # -- resources ---------------------------------------------------------------------------------------------
 
 
+_CLAIM_COLUMNS = ("seat", "booking", "starts_utc", "ends_utc")
+
+
 class ResourceClaimInline(ReadOnlyInline):
     """Seats taken now or later (released claims and past ones are history, not shown)."""
 
     model = ResourceClaim
-    fields = ["seat", "booking", "starts_utc", "ends_utc"]
-    readonly_fields = fields
+    fields = list(_CLAIM_COLUMNS)
+    readonly_fields = list(_CLAIM_COLUMNS)
     verbose_name = "active claim"
     verbose_name_plural = "active claims"
 
@@ -364,6 +370,7 @@ class BookableResourceForm(forms.ModelForm):
         # The choices are already the staff member's clinics; this keeps one resource inside one clinic
         # (a staff member of two clinics, or a superuser, could otherwise mix them).
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data, never None
         clinic, location, room = data.get("clinic"), data.get("location"), data.get("room")
         if clinic is None:
             return data

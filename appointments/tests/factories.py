@@ -23,7 +23,7 @@ from medic.clinic.models import AppointmentType
 from medic.clinic.tests.factories import AppointmentTypeFactory, ClinicFactory, PatientFactory
 
 
-class AppointmentFactory(factory.django.DjangoModelFactory):
+class AppointmentFactory(factory.django.DjangoModelFactory[Appointment]):
     """A confirmed appointment of the service's doctor; pass `status=Status.HELD` for a live hold."""
 
     class Meta:
@@ -56,7 +56,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     created_by_id = factory.SelfAttribute("patient.pk")
 
 
-class AppointmentEventFactory(factory.django.DjangoModelFactory):
+class AppointmentEventFactory(factory.django.DjangoModelFactory[AppointmentEvent]):
     class Meta:
         model = AppointmentEvent
 
@@ -68,7 +68,7 @@ class AppointmentEventFactory(factory.django.DjangoModelFactory):
     after = factory.LazyAttribute(lambda e: {"status": e.appointment.status})
 
 
-class BookableResourceFactory(factory.django.DjangoModelFactory):
+class BookableResourceFactory(factory.django.DjangoModelFactory[BookableResource]):
     class Meta:
         model = BookableResource
         skip_postgeneration_save = True
@@ -87,7 +87,7 @@ class BookableResourceFactory(factory.django.DjangoModelFactory):
             self.appointment_types.add(*extracted)
 
 
-class ResourceClaimFactory(factory.django.DjangoModelFactory):
+class ResourceClaimFactory(factory.django.DjangoModelFactory[ResourceClaim]):
     """One seat of a resource, taken for the appointment's time."""
 
     class Meta:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -31,6 +31,10 @@ from medic.clinic.tests.factories import (
     UserFactory,
 )
 from scheduling.models import ScheduleRule
+
+if TYPE_CHECKING:
+    # What the test client returns (an HttpResponse with `wsgi_request`, `context`, …); only in the stubs.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 APPOINTMENTS = "/admin/appointments/appointment/"
 RESOURCES = "/admin/appointments/bookableresource/"
@@ -57,7 +61,7 @@ def book(
             work_end_local=time(17),
             slot_interval_minutes=30,
         )
-    patient = patient or PatientFactory()
+    patient = patient or PatientFactory.create()
     req = services.HoldRequest(doctor, doctor.appointment_types.get(name=service), starts_at, patient)
     return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
@@ -69,19 +73,25 @@ def ours(demo, day) -> Appointment:
 
 @pytest.fixture
 def theirs(demo, day) -> Appointment:
-    patient = PatientFactory(clinic=demo.other_clinic, full_name="Pat Elsewhere")
+    patient = PatientFactory.create(clinic=demo.other_clinic, full_name="Pat Elsewhere")
     return book(demo.other_doctor, local(day, "12:00"), patient=patient)
 
 
-def act(client: Client, action: str, *appointments: Appointment) -> HttpResponse:
+def act(client: Client, action: str, *appointments: Appointment) -> TestResponse:
     return client.post(
         APPOINTMENTS,
         {"action": action, "index": "0", "_selected_action": [str(a.pk) for a in appointments]},
     )
 
 
-def notes(response: HttpResponse) -> list[tuple[str, str]]:
+def notes(response: TestResponse) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+def last_event(appointment: Appointment) -> AppointmentEvent:
+    event = AppointmentEvent.objects.filter(appointment=appointment).last()
+    assert event is not None
+    return event
 
 
 def editable_inputs(html: str) -> list[str]:
@@ -140,7 +150,7 @@ def test_another_clinics_appointment_is_not_reachable(staff_client: Client, thei
 
 def test_staff_without_membership_get_403(ours: Appointment) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     assert client.get(APPOINTMENTS).status_code == 403
     assert client.get(f"{APPOINTMENTS}{ours.pk}/change/").status_code == 403
     assert client.get(RESOURCES).status_code == 403
@@ -160,7 +170,7 @@ def test_the_list_does_not_query_per_row(staff_client: Client, demo, ours: Appoi
 
 def test_superuser_sees_every_clinics_appointments(ours: Appointment, theirs: Appointment) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     assert set(client.get(APPOINTMENTS).context["cl"].result_list) == {ours, theirs}
 
 
@@ -208,8 +218,9 @@ def test_the_cancel_action_cancels_through_the_service(staff_client: Client, dem
     ours.refresh_from_db()
     assert ours.status == Status.CANCELLED and ours.cancel_reason == "Cancelled in admin"
     assert (ours.cancelled_by_type, ours.cancelled_by_id) == ("staff", demo.staff.pk)
-    event = AppointmentEvent.objects.filter(appointment=ours).last()
+    event = last_event(ours)
     assert (event.kind, event.actor_type, event.actor_id) == ("cancelled", "staff", demo.staff.pk)
+    assert event.before is not None and event.after is not None
     assert (event.before["status"], event.after["status"]) == ("held", "cancelled")
     assert notes(response) == [("success", "Cancelled 1 appointment.")]
 
@@ -234,7 +245,7 @@ def test_confirming_an_expired_hold_reports_a_failure_and_marks_it_expired(
     assert "hold ran out" in notes(response)[1][1]
     assert Appointment.objects.get(pk=ours.pk).status == Status.EXPIRED
     assert Appointment.objects.get(pk=fresh.pk).status == Status.CONFIRMED  # the others still go through
-    assert AppointmentEvent.objects.filter(appointment=ours).last().kind == "expired"
+    assert last_event(ours).kind == "expired"
 
 
 def test_cancelling_what_cannot_be_cancelled_is_a_message_not_an_error_page(
@@ -256,13 +267,15 @@ def test_confirming_a_confirmed_appointment_changes_nothing(staff_client: Client
 
 
 def test_a_receptionist_can_use_the_actions(demo, ours: Appointment) -> None:
-    receptionist = StaffMembershipFactory(clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST).user
+    receptionist = StaffMembershipFactory.create(
+        clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST
+    ).user
     client = Client()
     client.force_login(receptionist)
     assert act(client, "confirm_selected", ours).status_code == 302
     ours.refresh_from_db()
     assert ours.status == Status.CONFIRMED
-    event = AppointmentEvent.objects.filter(appointment=ours).last()
+    event = last_event(ours)
     assert (event.actor_type, event.actor_id) == ("staff", receptionist.pk)
 
 
@@ -345,6 +358,7 @@ def test_staff_cannot_link_another_clinics_service(staff_client: Client, demo) -
 def test_a_room_must_be_at_the_resources_location(staff_client: Client, demo) -> None:
     north = Location.objects.get(clinic=demo.clinic, name="North (Kifisia)")
     central_room = Location.objects.get(clinic=demo.clinic, name="Central (Syntagma)").rooms.first()
+    assert central_room is not None
     response = staff_client.post(
         f"{RESOURCES}add/", resource_data(demo, location=str(north.pk), room=str(central_room.pk))
     )
@@ -354,7 +368,7 @@ def test_a_room_must_be_at_the_resources_location(staff_client: Client, demo) ->
 
 def test_a_superuser_cannot_mix_clinics_in_one_resource(demo) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     camden = Location.objects.get(name="Camden")
     response = client.post(f"{RESOURCES}add/", resource_data(demo, location=str(camden.pk)))
     assert response.status_code == 200
@@ -376,7 +390,9 @@ def test_the_resource_page_lists_its_active_claims_read_only(
 
 
 def test_a_receptionist_views_resources_but_does_not_edit_them(demo, ultrasound) -> None:
-    receptionist = StaffMembershipFactory(clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST).user
+    receptionist = StaffMembershipFactory.create(
+        clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST
+    ).user
     client = Client()
     client.force_login(receptionist)
     page = client.get(f"{RESOURCES}{ultrasound.pk}/change/")
@@ -385,7 +401,7 @@ def test_a_receptionist_views_resources_but_does_not_edit_them(demo, ultrasound)
 
 
 def test_services_of_a_new_doctor_are_offered_with_the_doctors_name(staff_client: Client, demo) -> None:
-    AppointmentTypeFactory(doctor=demo.doctor2, name="Consultation")
+    AppointmentTypeFactory.create(doctor=demo.doctor2, name="Consultation")
     field = staff_client.get(f"{RESOURCES}add/").context["adminform"].form.fields["appointment_types"]
     labels = [label for _, label in field.choices]
     assert (

@@ -24,6 +24,7 @@ def test_patient_holds_a_slot(patient_api: APIClient, demo, consult, day) -> Non
     assert body["endsAt"].endswith(":30:00Z")
     a = Appointment.objects.get()
     assert a.patient == demo.patient and a.created_by_type == "patient" and a.created_by_id == demo.patient.pk
+    assert a.hold_expires_at is not None
     assert timedelta(minutes=9) < a.hold_expires_at - timezone.now() <= timedelta(minutes=10)
     assert list(AppointmentEvent.objects.values_list("kind", "actor_type")) == [("held", "patient")]
 
@@ -110,7 +111,7 @@ def test_staff_must_name_the_patient(staff_api: APIClient, demo, consult, day) -
 def test_patient_cannot_book_for_someone_else(patient_api: APIClient, demo, consult, day) -> None:
     from medic.clinic.tests.factories import PatientFactory
 
-    other = PatientFactory()
+    other = PatientFactory.create()
     body = hold_body(demo, consult, local(day, "10:00"), patientId=str(other.pk))
     assert patient_api.post(URL, body, format="json").status_code == 422
     assert not Appointment.objects.exists()

@@ -36,10 +36,10 @@ def test_only_held_and_confirmed_appointments_move() -> None:
 
 
 def test_live_means_confirmed_or_held_with_time_left(db: None) -> None:
-    confirmed = AppointmentFactory(status=Status.CONFIRMED)
-    live_hold = AppointmentFactory(status=Status.HELD, hold_expires_at=NOW + timedelta(seconds=1))
-    stale_hold = AppointmentFactory(status=Status.HELD, hold_expires_at=NOW)
-    AppointmentFactory(status=Status.CANCELLED)
+    confirmed = AppointmentFactory.create(status=Status.CONFIRMED)
+    live_hold = AppointmentFactory.create(status=Status.HELD, hold_expires_at=NOW + timedelta(seconds=1))
+    stale_hold = AppointmentFactory.create(status=Status.HELD, hold_expires_at=NOW)
+    AppointmentFactory.create(status=Status.CANCELLED)
     assert set(Appointment.objects.live(NOW)) == {confirmed, live_hold}
     assert list(Appointment.objects.stale_holds(NOW)) == [stale_hold]
     assert stale_hold.hold_ran_out(NOW) and not live_hold.hold_ran_out(NOW)

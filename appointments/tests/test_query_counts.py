@@ -24,7 +24,7 @@ APPOINTMENT_LIST_QUERIES = 3
 def _book(consult: AppointmentType, day: date, count: int) -> None:
     """`count` bookings of `consult` on `day`, an hour apart from 10:00, half of them live holds."""
     for k in range(count):
-        AppointmentFactory(
+        AppointmentFactory.create(
             appointment_type=consult,
             starts_at=local(day, f"{10 + k}:00"),
             status=Status.HELD if k % 2 else Status.CONFIRMED,
@@ -46,12 +46,12 @@ def test_doctor_availability_queries_do_not_grow_with_bookings(
 
 def _clinic_with_doctors(count: int, day: date) -> Clinic:
     """A clinic of `count` doctors who each offer a "Consultation" 09:00-17:00 and have one booking."""
-    clinic = ClinicFactory()
+    clinic = ClinicFactory.create()
     for _ in range(count):
-        doctor = DoctorFactory(clinic=clinic)
-        consult = AppointmentTypeFactory(doctor=doctor, name="Consultation")
+        doctor = DoctorFactory.create(clinic=clinic)
+        consult = AppointmentTypeFactory.create(doctor=doctor, name="Consultation")
         for dow in range(1, 8):
-            ScheduleRuleFactory(doctor=doctor, day_of_week=dow)
+            ScheduleRuleFactory.create(doctor=doctor, day_of_week=dow)
         _book(consult, day, 1)
     return clinic
 

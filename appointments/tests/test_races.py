@@ -25,7 +25,7 @@ def _hold_job(demo, appointment_type, starts_at, patient):
 
 
 def test_32_clients_holding_the_same_slot_get_exactly_one_hold(demo, consult, day) -> None:
-    patients = [PatientFactory() for _ in range(32)]
+    patients = [PatientFactory.create() for _ in range(32)]
     results = run_at_once([_hold_job(demo, consult, local(day, "10:00"), p) for p in patients])
     counts = outcomes(results, Appointment)
     assert counts["ok"] == 1, counts
@@ -39,9 +39,11 @@ def test_overlapping_but_unequal_periods_never_both_win(demo, consult, day) -> N
     checkup = demo.doctor.appointment_types.get(name="Annual check-up")  # 60 minutes
     jobs = []
     for i in range(16):
-        jobs.append(_hold_job(demo, consult, local(day, "10:30"), PatientFactory()))
+        jobs.append(_hold_job(demo, consult, local(day, "10:30"), PatientFactory.create()))
         jobs.append(
-            _hold_job(demo, checkup, local(day, "10:00") if i % 2 else local(day, "10:30"), PatientFactory())
+            _hold_job(
+                demo, checkup, local(day, "10:00") if i % 2 else local(day, "10:30"), PatientFactory.create()
+            )
         )
     results = run_at_once(jobs)
     held = list(Appointment.objects.filter(status__in=ACTIVE_STATUSES).order_by("starts_at"))
@@ -56,7 +58,7 @@ def test_racing_reschedules_into_one_slot_move_exactly_one(demo, consult, day) -
             services.HoldRequest(demo.doctor, consult, local(day, f"{9 + i}:00"), p),
             actor=services.Actor(ActorType.PATIENT, p.pk),
         )
-        for i, p in enumerate(PatientFactory() for _ in range(6))
+        for i, p in enumerate(PatientFactory.create() for _ in range(6))
     ]
     target = local(day, "16:00")
 
@@ -77,7 +79,7 @@ def test_concurrent_holds_respect_the_daily_cap(demo, consult, day) -> None:
     consult.daily_cap = 2
     consult.save()
     jobs = [
-        _hold_job(demo, consult, local(day, "09:00") + timedelta(minutes=30 * i), PatientFactory())
+        _hold_job(demo, consult, local(day, "09:00") + timedelta(minutes=30 * i), PatientFactory.create())
         for i in range(8)
     ]
     counts = outcomes(run_at_once(jobs), Appointment)

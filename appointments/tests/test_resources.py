@@ -31,7 +31,7 @@ HOLDS = "/api/appointments/holds"
 
 def doctor_offering(clinic, resource: BookableResource) -> tuple[Doctor, AppointmentType]:
     """A doctor working 09:00–17:00 every day whose 30-minute service needs `resource`."""
-    doctor = DoctorFactory(clinic=clinic)
+    doctor = DoctorFactory.create(clinic=clinic)
     ScheduleRule.objects.bulk_create(
         ScheduleRule(
             doctor=doctor,
@@ -43,13 +43,13 @@ def doctor_offering(clinic, resource: BookableResource) -> tuple[Doctor, Appoint
         )
         for d in range(1, 8)
     )
-    service = AppointmentTypeFactory(doctor=doctor, duration_minutes=30)
+    service = AppointmentTypeFactory.create(doctor=doctor, duration_minutes=30)
     resource.appointment_types.add(service)
     return doctor, service
 
 
 def hold(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Appointment:
-    patient = PatientFactory()
+    patient = PatientFactory.create()
     req = services.HoldRequest(doctor, service, starts_at, patient)
     return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
@@ -107,7 +107,7 @@ def test_another_doctor_needing_the_taken_room_gets_409_and_nothing_is_written(
 def test_a_partly_overlapping_booking_is_refused_too(demo, room, day) -> None:
     first, first_service = doctor_offering(demo.clinic, room)
     second, _ = doctor_offering(demo.clinic, room)
-    long_service = AppointmentTypeFactory(doctor=second, duration_minutes=60)
+    long_service = AppointmentTypeFactory.create(doctor=second, duration_minutes=60)
     room.appointment_types.add(long_service)
     hold(first, first_service, local(day, "10:30"))
     with pytest.raises(Conflict) as refused:
@@ -125,7 +125,7 @@ def test_back_to_back_bookings_share_the_room(demo, room, day) -> None:
 
 def test_services_that_do_not_need_the_room_ignore_it(demo, room, day) -> None:
     doctor, service = doctor_offering(demo.clinic, room)
-    other_service = AppointmentTypeFactory(doctor=DoctorFactory(clinic=demo.clinic))
+    other_service = AppointmentTypeFactory.create(doctor=DoctorFactory.create(clinic=demo.clinic))
     hold(doctor, service, local(day, "10:00"))
     room.appointment_types.remove(service)
     ScheduleRule.objects.create(
@@ -265,7 +265,7 @@ def test_another_doctors_expired_hold_does_not_keep_the_seat(demo, room, day) ->
 
 
 def _hold_job(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Callable[[], Appointment]:
-    patient = PatientFactory()
+    patient = PatientFactory.create()
 
     def job() -> Appointment:
         req = services.HoldRequest(doctor, service, starts_at, patient)

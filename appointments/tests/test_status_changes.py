@@ -57,6 +57,7 @@ def test_staff_cancel_with_a_reason(staff_api: APIClient, demo, held: dict) -> N
     assert body["status"] == "cancelled" and body["cancelReason"] == "Doctor ill"
     assert body["cancelledBy"] == {"type": "staff", "id": str(demo.staff.pk)}
     event = AppointmentEvent.objects.filter(appointment_id=held["id"]).last()
+    assert event is not None and event.before is not None and event.after is not None
     assert (event.kind, event.before["status"], event.after["status"]) == ("cancelled", "held", "cancelled")
 
 
@@ -78,6 +79,7 @@ def test_reschedule_moves_the_booking_and_frees_the_old_time(
     assert response.json()["startsAt"] == iso(local(day, "15:00"))
     assert response.json()["rescheduledBy"] == {"type": "patient", "id": str(demo.patient.pk)}
     event = AppointmentEvent.objects.filter(appointment_id=held["id"], kind="rescheduled").get()
+    assert event.before is not None and event.after is not None
     assert event.before["startsAt"] != event.after["startsAt"]
     again = patient_api.post(
         "/api/appointments/holds", hold_body(demo, consult, local(day, "10:00")), format="json"
