@@ -363,15 +363,17 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
         if req.appointment_type.daily_cap is not None:
             lock_schedule(req.doctor)  # the cap counts a whole day: serialise this doctor's capped holds
         expire_stale_holds(now=now, doctor=req.doctor, overlapping=(busy_start, busy_end))
-        if not availability.is_bookable(req.doctor, req.appointment_type, req.starts_at, req.scope, now):
+        start = availability.bookable_start(req.doctor, req.appointment_type, req.starts_at, req.scope, now)
+        if start is None:
             raise _not_available()
+        place = _place_or_required(req, start)
         a = Appointment(
             doctor=req.doctor,
             patient=req.patient,
             appointment_type=req.appointment_type,
-            location=req.location,
-            room=req.room,
-            consultation_mode=req.consultation_mode,
+            location_id=place.location_id,
+            room_id=req.room.pk if req.room else place.room_id,
+            consultation_mode=place.consultation_mode,
             starts_at=req.starts_at,
             ends_at=ends_at,
             busy_starts_at=busy_start,
@@ -388,6 +390,22 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
         _claim_resources(a, now)
         _event(a, "held", actor, None)
     return a
+
+
+_PLACE_MISSING = {
+    "doctorLocationId": "The doctor works at several locations then: choose where the appointment is.",
+    "consultationMode": "This service can be held in several ways: choose in person, video or phone.",
+}
+
+
+def _place_or_required(req: HoldRequest, start: availability.Start) -> availability.Place:
+    """Where and how the booking is held: what the request says, else what the slot's rule says; 422
+    REQUIRED at each field the schedule leaves ambiguous, so nothing is ever booked "nowhere"."""
+    place = start.place
+    assert place is not None  # bookable_start always places its start
+    if place.missing:
+        raise ValidationFailed([FieldError(path, "REQUIRED", _PLACE_MISSING[path]) for path in place.missing])
+    return place
 
 
 def _locked(a: Appointment) -> Appointment:

@@ -99,20 +99,31 @@ def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
         OpenApiParameter("doctorLocationId", str),
         OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
         OpenApiParameter("timezone", str),
-        OpenApiParameter("limit", int, description="1–100, default 20."),
+        OpenApiParameter("limit", int, description="How many slots in all: 1–100, default 20."),
+        OpenApiParameter(
+            "perDoctor",
+            int,
+            description=(
+                "At most this many slots from any one doctor (1–100, default 3), so that one doctor's free "
+                "diary does not hide everyone else's earliest times. Set it to `limit` for the plain "
+                "earliest slots whoever has them."
+            ),
+        ),
     ],
     responses={200: EARLIEST_SLOTS},
     tags=["booking"],
 )
 @api_view(["GET"])
 def clinic_availability(request: Request) -> Response:
-    """The earliest free slots across a clinic's doctors for one service (by name), location and mode."""
+    """The earliest free slots across a clinic's doctors for one service (by name), location and mode, at
+    most `perDoctor` (default 3) from any one doctor."""
     r = Reader(request.query_params)
     clinic_id = r.required("clinicId", r.uuid("clinicId"))
     service = r.text("service", 200)
     location_id = r.uuid("doctorLocationId")
     mode = r.choice("consultationMode", ConsultationMode.values)
     limit = r.integer("limit", 1, 100, 20)
+    per_doctor = r.integer("perDoctor", 1, 100, 3)
     clinic = selectors.clinic_by_id(clinic_id) if clinic_id else None
     if clinic_id and clinic is None:
         raise Http404
@@ -131,6 +142,7 @@ def clinic_availability(request: Request) -> Response:
         first=first,
         last=last,
         limit=limit,
+        per_doctor=per_doctor,
     )
     return Response(
         {"clinicId": clinic.pk, "timezone": zone.key, "slots": [offer_json(o, zone) for o in offers]}

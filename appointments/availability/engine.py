@@ -66,7 +66,8 @@ def place_of(
 ) -> Place:
     """The place of a start from the scopes of the windows/openings that produce it, what the request named,
     the doctor's locations and the service's modes: a named value wins, then one all the sources agree on,
-    then the only possible one; otherwise it is missing (a remote consultation needs no location)."""
+    then the only possible one; otherwise it is missing when there is a choice to make (a doctor at several
+    locations, unless the consultation is remote; a service held in several ways or any way)."""
     scopes = [places[k] for k in sources if k in places]
     mode = consultation_mode or _agreed(getattr(sc, "consultation_mode", None) for sc in scopes)
     if mode is None and len(service_modes) == 1:
@@ -76,7 +77,7 @@ def place_of(
         location = doctor_locations[0]
     room = room_id or (_agreed(getattr(sc, "room_id", None) for sc in scopes) if location else None)
     missing = []
-    if location is None and mode not in _REMOTE_MODES:
+    if location is None and len(doctor_locations) > 1 and mode not in _REMOTE_MODES:
         missing.append("doctorLocationId")
     if mode is None:
         missing.append("consultationMode")

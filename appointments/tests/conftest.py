@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from medic.clinic.models import AppointmentType
+from medic.clinic.models import AppointmentType, Doctor, Location
 from scheduling.models import ScheduleRule
 
 ATHENS = zoneinfo.ZoneInfo("Europe/Athens")
@@ -64,9 +64,19 @@ def staff_api(demo) -> APIClient:
 
 
 def hold_body(demo, consult: AppointmentType, starts: datetime, **extra: object) -> dict:
+    """A hold of `consult` at `starts`, in person at the demo doctor's first location unless `extra` says
+    otherwise (the doctor works at two, and the service may be held in person or by video)."""
     return {
         "doctorId": str(demo.doctor.pk),
         "appointmentTypeId": str(consult.pk),
         "startsAt": iso(starts),
+        "doctorLocationId": str(first_location(demo.doctor).pk),
+        "consultationMode": "in_person",
         **extra,
     }
+
+
+def first_location(doctor: Doctor) -> Location:
+    location = doctor.locations.order_by("name").first()
+    assert location is not None
+    return location

@@ -62,7 +62,14 @@ def book(
             slot_interval_minutes=30,
         )
     patient = patient or PatientFactory.create()
-    req = services.HoldRequest(doctor, doctor.appointment_types.get(name=service), starts_at, patient)
+    req = services.HoldRequest(
+        doctor,
+        doctor.appointment_types.get(name=service),
+        starts_at,
+        patient,
+        location=doctor.locations.order_by("name").first(),
+        consultation_mode="in_person",
+    )
     return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
 

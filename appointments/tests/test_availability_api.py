@@ -189,3 +189,24 @@ def test_clinic_search_finds_a_doctor_whose_first_free_day_is_later(
     offers = [(s["doctorId"], s["date"], s["startLocal"]) for s in response.json()["slots"]]
     assert offers[:3] == [(str(demo.doctor.pk), day.isoformat(), t) for t in ("09:00", "09:30", "10:00")]
     assert offers[3:] == [(str(demo.doctor2.pk), later.isoformat(), t) for t in ("08:00", "08:30")]
+
+
+def test_clinic_search_takes_at_most_per_doctor_slots_from_one_doctor(
+    patient_api: APIClient, demo, day
+) -> None:
+    query = {
+        "clinicId": str(demo.clinic.pk),
+        "service": "Consultation",
+        "start": day.isoformat(),
+        "limit": 10,
+    }
+    default = patient_api.get("/api/availability", query).json()["slots"]
+    assert len(default) == 3  # only the demo doctor offers it: three of their slots by default
+    wider = patient_api.get("/api/availability", {**query, "perDoctor": 5}).json()["slots"]
+    assert [s["startLocal"] for s in wider] == ["09:00", "09:30", "10:00", "10:30", "11:00"]
+
+
+def test_clinic_search_refuses_a_per_doctor_cap_out_of_range(patient_api: APIClient, demo) -> None:
+    response = patient_api.get("/api/availability", {"clinicId": str(demo.clinic.pk), "perDoctor": 0})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "perDoctor"

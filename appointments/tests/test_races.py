@@ -9,7 +9,7 @@ import pytest
 
 from appointments import services
 from appointments.models import ACTIVE_STATUSES, ActorType, Appointment
-from appointments.tests.conftest import local
+from appointments.tests.conftest import first_location, local
 from medic.clinic.tests.factories import PatientFactory
 from medic.testing import outcomes, run_at_once
 
@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def _hold_job(demo, appointment_type, starts_at, patient):
     def job() -> Appointment:
-        req = services.HoldRequest(demo.doctor, appointment_type, starts_at, patient)
+        req = services.HoldRequest(
+            demo.doctor, appointment_type, starts_at, patient, first_location(demo.doctor), None, "in_person"
+        )
         return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
     return job
@@ -55,7 +57,15 @@ def test_overlapping_but_unequal_periods_never_both_win(demo, consult, day) -> N
 def test_racing_reschedules_into_one_slot_move_exactly_one(demo, consult, day) -> None:
     movers = [
         services.hold(
-            services.HoldRequest(demo.doctor, consult, local(day, f"{9 + i}:00"), p),
+            services.HoldRequest(
+                demo.doctor,
+                consult,
+                local(day, f"{9 + i}:00"),
+                p,
+                first_location(demo.doctor),
+                None,
+                "in_person",
+            ),
             actor=services.Actor(ActorType.PATIENT, p.pk),
         )
         for i, p in enumerate(PatientFactory.create() for _ in range(6))

@@ -50,7 +50,7 @@ def doctor_offering(clinic, resource: BookableResource) -> tuple[Doctor, Appoint
 
 def hold(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Appointment:
     patient = PatientFactory.create()
-    req = services.HoldRequest(doctor, service, starts_at, patient)
+    req = services.HoldRequest(doctor, service, starts_at, patient, consultation_mode="in_person")
     return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
 
@@ -268,7 +268,7 @@ def _hold_job(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> 
     patient = PatientFactory.create()
 
     def job() -> Appointment:
-        req = services.HoldRequest(doctor, service, starts_at, patient)
+        req = services.HoldRequest(doctor, service, starts_at, patient, consultation_mode="in_person")
         return services.hold(req, actor=services.Actor(ActorType.PATIENT, patient.pk))
 
     return job
