@@ -198,15 +198,15 @@ def test_clinic_search_takes_at_most_per_doctor_slots_from_one_doctor(
         "clinicId": str(demo.clinic.pk),
         "service": "Consultation",
         "start": day.isoformat(),
-        "limit": 10,
+        "limit": "10",
     }
     default = patient_api.get("/api/availability", query).json()["slots"]
     assert len(default) == 3  # only the demo doctor offers it: three of their slots by default
-    wider = patient_api.get("/api/availability", {**query, "perDoctor": 5}).json()["slots"]
+    wider = patient_api.get("/api/availability", {**query, "perDoctor": "5"}).json()["slots"]
     assert [s["startLocal"] for s in wider] == ["09:00", "09:30", "10:00", "10:30", "11:00"]
 
 
 def test_clinic_search_refuses_a_per_doctor_cap_out_of_range(patient_api: APIClient, demo) -> None:
-    response = patient_api.get("/api/availability", {"clinicId": str(demo.clinic.pk), "perDoctor": 0})
+    response = patient_api.get("/api/availability", {"clinicId": str(demo.clinic.pk), "perDoctor": "0"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "perDoctor"
