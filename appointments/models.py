@@ -127,6 +127,9 @@ class Appointment(models.Model):
     rescheduled_at = models.DateTimeField(null=True, blank=True)
     rescheduled_by_type = models.CharField(max_length=16, choices=ActorType.choices, blank=True)
     rescheduled_by_id = models.UUIDField(null=True, blank=True)
+    # Kept on purpose when a schedule change left it outside bookable time (onAffectedBookings "keep"), so
+    # every place that shows it can say so; a reschedule into bookable time clears it.
+    outside_hours = models.BooleanField(default=False, db_default=False)
 
     objects = AppointmentQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +17,7 @@ from psycopg import errors as pg_errors
 
 from appointments import availability, selectors
 from appointments.models import (
+    ACTIVE_STATUSES,
     ActorType,
     Appointment,
     AppointmentEvent,
@@ -94,6 +95,7 @@ def snapshot(a: Appointment) -> dict[str, Any]:
         "locationRoomId": str(a.room_id) if a.room_id else None,
         "consultationMode": a.consultation_mode,
         "cancelReason": a.cancel_reason or None,
+        "outsideHours": a.outside_hours,
     }
 
 
@@ -511,6 +513,7 @@ def reschedule(
         before = snapshot(a)
         a.starts_at, a.ends_at, a.busy_starts_at, a.busy_ends_at = starts_at, ends_at, busy_start, busy_end
         a.rescheduled_at, a.rescheduled_by_type, a.rescheduled_by_id = now, actor.type, actor.id
+        a.outside_hours = False  # the new time is a bookable one
         with _slot_taken_on_overlap():
             a.save(
                 update_fields=[
@@ -521,6 +524,7 @@ def reschedule(
                     "rescheduled_at",
                     "rescheduled_by_type",
                     "rescheduled_by_id",
+                    "outside_hours",
                     "updated_at",
                 ]
             )
@@ -528,6 +532,22 @@ def reschedule(
         _claim_resources(a, now)
         _event(a, "rescheduled", actor, before)
     return a
+
+
+def keep_outside_hours(appointments: Iterable[Appointment], *, actor: Actor) -> list[Appointment]:
+    """Mark live appointments that a schedule change leaves outside bookable time as kept there on purpose
+    (one audit event each), inside the caller's transaction."""
+    kept = []
+    for a in appointments:
+        a = _locked(a)
+        if a.outside_hours or a.status not in ACTIVE_STATUSES:
+            continue
+        before = snapshot(a)
+        a.outside_hours = True
+        a.save(update_fields=["outside_hours", "updated_at"])
+        _event(a, "kept_outside_hours", actor, before)
+        kept.append(a)
+    return kept
 
 
 FINISHED = (Status.COMPLETED, Status.NO_SHOW)

@@ -45,6 +45,7 @@ def appointment_json(a: Appointment) -> dict[str, Any]:
         "cancelReason": a.cancel_reason,
         "rescheduledAt": iso_instant_or_none(a.rescheduled_at),
         "rescheduledBy": actor_json(a.rescheduled_by_type, a.rescheduled_by_id),
+        "outsideHours": a.outside_hours,
         "createdAt": iso_instant_or_none(a.created_at),
     }
 
@@ -160,6 +161,9 @@ APPOINTMENT = inline_serializer(
         "startsAt": serializers.DateTimeField(),
         "endsAt": serializers.DateTimeField(),
         "holdExpiresAt": serializers.DateTimeField(allow_null=True),
+        "outsideHours": serializers.BooleanField(
+            help_text="Kept on purpose outside bookable time after a schedule change."
+        ),
     },
 )
 APPOINTMENT_LIST = inline_serializer(
