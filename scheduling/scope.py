@@ -43,6 +43,13 @@ class Scope:
             q &= null if value is None else null | Q(**{field: value})
         return q
 
+    def applies_to_request(self, request: Scope) -> bool:
+        """`request_filter` for one row in Python: does a row of this scope apply to `request`?"""
+        return all(
+            mine is None or theirs is None or mine == theirs
+            for mine, theirs in zip(self.values().values(), request.values().values(), strict=True)
+        )
+
     def request_filter(self, *, appointment_type_ids: Collection[uuid.UUID] | None = None) -> Q:
         """Rows that apply to a booking request in this scope: for each field the request names, the row's is
         null or equal; a field the request leaves None is open.

@@ -114,6 +114,7 @@ def schedule_inputs(
     places: dict[uuid.UUID, dict[object, object]] = defaultdict(dict)
     windows = _windows(doctor_ids, rows, places) if rules else {}
     blocked: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
+    blocked_keys: dict[uuid.UUID, list[object]] = defaultdict(list)
     openings: dict[uuid.UUID, list[slots.Opening]] = defaultdict(list)
     for doctor_id, kind, start, end, interval, pk, *scope in AvailabilityException.objects.filter(
         Q(doctor_id__in=doctor_ids, starts_at__lt=hi + _SLACK, ends_at__gt=lo - _SLACK) & rows
@@ -122,6 +123,7 @@ def schedule_inputs(
     ):
         if kind == AvailabilityException.Kind.BLOCKED:
             blocked[doctor_id].append((start, end))
+            blocked_keys[doctor_id].append(pk)
         else:  # the database requires an opening's interval (CHECK)
             openings[doctor_id].append(slots.Opening(start, end, interval, key=pk))
             places[doctor_id][pk] = Scope(*scope)
@@ -131,6 +133,7 @@ def schedule_inputs(
             blocked=blocked.get(pk, []),
             openings=openings.get(pk, []),
             places=places.get(pk, {}),
+            blocked_keys=blocked_keys.get(pk, []),
         )
         for pk in doctor_ids
     }

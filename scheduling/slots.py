@@ -112,6 +112,7 @@ class ScheduleInputs:
     blocked: list[tuple[int, int]]
     openings: list[Opening]
     places: dict[object, object] = field(default_factory=dict)
+    blocked_keys: list[object] = field(default_factory=list)  # the exception id of each `blocked` span
 
 
 # ---------------------------------------------------------------------------------------------------------
