@@ -1,12 +1,16 @@
 """Django admin for weekly hours, time off and schedule versions, scoped to the staff member's clinics.
 
-Rules and exceptions are checked by `validation.py`, the module the API uses, so the admin accepts exactly
-what the API accepts and shows the API's messages on the matching fields. For a rule and its breaks:
+Rules and exceptions are checked by the rules the API runs (`validation.check_*` on the forms' typed cleaned
+data, and `services.stored_overlaps`), so the admin accepts exactly what the API accepts and shows the
+API's messages on the matching fields. For a rule and its breaks:
 
-- the rule form checks its window with no breaks (scope, weekday, times, interval, priority, dates) and
-  whether it overlaps one of the doctor's stored rules;
+- the rule form checks its scope, timezone and window (times, interval, priority, dates) and whether it
+  overlaps one of the doctor's stored rules;
 - each break form checks itself against the window (times, end after start, inside the window);
 - the breaks formset checks what needs every break at once (overlaps, how many).
+
+Django's fields accept finer values than the contract (a time with seconds, a year past 2200); those get
+the API's format errors first (`check_local_time`, `check_date`, `check_instant`) and then count as unknown.
 
 Every save or delete of rules bumps the doctor's schedule version under the schedule lock, so an Add Slot
 modal opened before the edit gets 409 SCHEDULE_CHANGED instead of overwriting it.
@@ -14,9 +18,9 @@ modal opened before the edit gets 409 SCHEDULE_CHANGED instead of overwriting it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import time
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django import forms
@@ -24,9 +28,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone as dj_timezone
 
 from medic.clinic.admin_scoping import (
     ADMIN,
@@ -36,12 +38,24 @@ from medic.clinic.admin_scoping import (
     register_clinic_path,
 )
 from medic.clinic.models import AppointmentType, Doctor
-from medic.errors import BadRequest, FieldError, ValidationFailed
+from medic.errors import FieldError
 from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
 from scheduling.scope import Scope
 from scheduling.selectors import references_for
-from scheduling.services import bump_version, lock_schedule
-from scheduling.validation import References, parse_exception_payload, parse_schedule_payload
+from scheduling.services import bump_version, lock_schedule, stored_overlaps
+from scheduling.validation import (
+    BreakForm,
+    DayForm,
+    WindowForm,
+    check_breaks,
+    check_date,
+    check_exception,
+    check_instant,
+    check_local_time,
+    check_scope,
+    check_timezone,
+    check_window,
+)
 
 # Service choices in these forms are narrowed to the staff member's clinics like doctors, locations and rooms.
 register_clinic_path(AppointmentType, "doctor__clinic")
@@ -57,8 +71,9 @@ WEEKDAYS: tuple[tuple[int, str], ...] = (
 )
 _WEEKDAY_NAMES = dict(WEEKDAYS)
 
-# Where each error of a one-window payload belongs in the rule form.
-_WINDOW = "days.0.windows.0"
+# The rule form is one window of one day: the API's paths for it, and where each error belongs.
+_DAY = "days.0"
+_WINDOW = f"{_DAY}.windows.0"
 _BREAKS = f"{_WINDOW}.breaks"
 _RULE_FIELDS: dict[str, str] = {
     "scope.appointmentTypeId": "appointment_type",
@@ -94,28 +109,40 @@ _EXCEPTION_FIELDS: dict[str, str] = {
 _RULE_FORM_ATTR = "_admin_rule_form"
 
 
-def _hhmm(value: time | None) -> str | None:
-    """The contract's HH:MM; a time with seconds keeps them, so validation rejects it as INVALID_TIME."""
+_T = TypeVar("_T")
+
+
+def _in_format(
+    value: _T | None, check: Callable[[_T, str], list[FieldError]], path: str, errors: list[FieldError]
+) -> _T | None:
+    """`value` if it is in the contract's format; else None (not known), with its error added to `errors`."""
     if value is None:
         return None
-    whole_minute = value.second == 0 and value.microsecond == 0
-    return value.isoformat(timespec="minutes") if whole_minute else value.isoformat()
-
-
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _instant(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    found = check(value, path)
+    errors.extend(found)
+    return None if found else value
 
 
 def _pk(value: models.Model | None) -> UUID | None:
     return None if value is None else value.pk
 
 
-def _id(value: models.Model | None) -> str | None:
-    return None if value is None else str(value.pk)
+def _scope_of(data: Mapping[str, Any]) -> Scope:
+    return Scope(
+        appointment_type_id=_pk(data.get("appointment_type")),
+        location_id=_pk(data.get("location")),
+        room_id=_pk(data.get("room")),
+        consultation_mode=data.get("consultation_mode") or None,
+    )
+
+
+def _break_of(data: Mapping[str, Any], path: str, errors: list[FieldError]) -> BreakForm | None:
+    """A break form's cleaned data as the API's break, None when a time is not known."""
+    start = _in_format(data.get("break_start_local"), check_local_time, f"{path}.breakStartLocal", errors)
+    end = _in_format(data.get("break_end_local"), check_local_time, f"{path}.breakEndLocal", errors)
+    if start is None or end is None:
+        return None
+    return BreakForm(start=start, end=end, label=data.get("label") or "")
 
 
 def _put_error(form: forms.BaseForm, field: str | None, error: FieldError) -> None:
@@ -190,16 +217,30 @@ class ScheduleRuleForm(forms.ModelForm):
         # The admin builds the breaks formset on this same instance before validating either
         # (ModelAdmin._changeform_view); the instance is how the formset finds the window it belongs to.
         setattr(self.instance, _RULE_FORM_ATTR, self)
-        self._refs: References | None = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         doctor = data.get("doctor")
         if not data.get("timezone") and doctor is not None and "timezone" not in self.errors:
             data["timezone"] = doctor.effective_timezone
-        for error in self.schedule_errors(breaks=()):
+        errors = check_timezone(data.get("timezone") or None)
+        if doctor is not None:  # no doctor: its field already has an error
+            errors += check_scope(_scope_of(data), references_for(doctor))
+        start, end = self._hours(errors)
+        errors += check_window(
+            _WINDOW,
+            work_start=start,
+            work_end=end,
+            slot_interval_minutes=data.get("slot_interval_minutes"),
+            priority=data.get("priority"),
+            effective_from=_in_format(
+                data.get("effective_from"), check_date, f"{_WINDOW}.effectiveFrom", errors
+            ),
+            effective_to=_in_format(data.get("effective_to"), check_date, f"{_WINDOW}.effectiveTo", errors),
+        )
+        for error in errors:
             _put_error(self, _RULE_FIELDS.get(error.path), error)
-        if not self.errors:
+        if not self.errors and data.get("is_active"):  # an inactive rule makes no slots, so it cannot clash
             clash = self._stored_overlap(data)
             if clash is not None:
                 self.add_error(
@@ -212,78 +253,36 @@ class ScheduleRuleForm(forms.ModelForm):
                 )
         return data
 
-    def schedule_errors(self, breaks: Sequence[Mapping[str, Any]]) -> tuple[FieldError, ...]:
-        """validation.py's errors for this form's window with `breaks` (cleaned data of break forms)."""
+    def work_hours(self) -> tuple[time | None, time | None]:
+        """The window's start and end as its breaks are checked against (None: not known)."""
         self.errors  # noqa: B018 (validates this form first when a break form asks before the admin did)
+        return self._hours([])
+
+    def _hours(self, errors: list[FieldError]) -> tuple[time | None, time | None]:
         data = self.cleaned_data
-        doctor = data.get("doctor")
-        if doctor is not None and self._refs is None:
-            self._refs = references_for(doctor)
-        payload = {
-            "scope": {
-                "appointmentTypeId": _id(data.get("appointment_type")),
-                "doctorLocationId": _id(data.get("location")),
-                "locationRoomId": _id(data.get("room")),
-                "consultationMode": data.get("consultation_mode") or None,
-                "timezone": data.get("timezone") or None,
-            },
-            "days": [
-                {
-                    "dayOfWeek": data.get("day_of_week"),
-                    "enabled": True,
-                    "windows": [
-                        {
-                            "workStartLocal": _hhmm(data.get("work_start_local")),
-                            "workEndLocal": _hhmm(data.get("work_end_local")),
-                            "slotIntervalMinutes": data.get("slot_interval_minutes"),
-                            "priority": data.get("priority"),
-                            "effectiveFrom": _iso(data.get("effective_from")),
-                            "effectiveTo": _iso(data.get("effective_to")),
-                            "breaks": [
-                                {
-                                    "breakStartLocal": _hhmm(brk.get("break_start_local")),
-                                    "breakEndLocal": _hhmm(brk.get("break_end_local")),
-                                    "label": brk.get("label"),
-                                }
-                                for brk in breaks
-                            ],
-                        }
-                    ],
-                }
-            ],
-        }
-        refs = self._refs if doctor is not None else None  # no doctor: its field already has an error
-        try:
-            result = parse_schedule_payload(payload, refs=refs, today=dj_timezone.localdate(), mode="save")
-        except BadRequest as exc:  # cleaned data always has the right types; never a 500 if not
-            return exc.errors
-        return result.errors
+        return (
+            _in_format(data.get("work_start_local"), check_local_time, f"{_WINDOW}.workStartLocal", errors),
+            _in_format(data.get("work_end_local"), check_local_time, f"{_WINDOW}.workEndLocal", errors),
+        )
 
     def _stored_overlap(self, data: Mapping[str, Any]) -> ScheduleRule | None:
         """Another stored active rule of this doctor, weekday, exact scope and priority whose window and
-        effective dates meet this one's (validation.py sees only this window)."""
-        if not data.get("is_active"):
-            return None  # an inactive rule makes no slots, so it cannot clash
-        scope = Scope(
-            appointment_type_id=_pk(data.get("appointment_type")),
-            location_id=_pk(data.get("location")),
-            room_id=_pk(data.get("room")),
-            consultation_mode=data.get("consultation_mode") or None,
-        )
-        rules = ScheduleRule.objects.filter(
-            scope.exact_filter(),
-            doctor=data["doctor"],
-            day_of_week=data["day_of_week"],
+        effective dates meet this one's (the checks above see only this window)."""
+        window = WindowForm(
+            work_start=data["work_start_local"],
+            work_end=data["work_end_local"],
+            slot_interval_minutes=data["slot_interval_minutes"],
+            breaks=(),
             priority=data["priority"],
-            is_active=True,
-            work_start_local__lt=data["work_end_local"],  # touching is fine
-            work_end_local__gt=data["work_start_local"],
-        ).exclude(pk=self.instance.pk)
-        if data.get("effective_to") is not None:
-            rules = rules.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=data["effective_to"]))
-        if data.get("effective_from") is not None:
-            rules = rules.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=data["effective_from"]))
-        return rules.order_by("work_start_local").first()
+            effective_from=data.get("effective_from"),
+            effective_to=data.get("effective_to"),
+            path=_WINDOW,
+        )
+        day = DayForm(day_of_week=data["day_of_week"], enabled=True, windows=(window,), path=_DAY)
+        overlaps = stored_overlaps(
+            doctor=data["doctor"], scope=_scope_of(data), days=[day], exclude_rule=self.instance.pk
+        )
+        return overlaps[0][1] if overlaps else None
 
 
 class ScheduleRuleBreakForm(forms.ModelForm):
@@ -305,9 +304,12 @@ class ScheduleRuleBreakForm(forms.ModelForm):
         data = super().clean()
         if self.rule_form is None or data.get("DELETE"):
             return data
-        for error in self.rule_form.schedule_errors(breaks=[data]):
-            if error.path.startswith(f"{_BREAKS}.0."):
-                _put_error(self, _BREAK_FIELDS.get(error.path.rsplit(".", 1)[1]), error)
+        errors: list[FieldError] = []
+        brk = _break_of(data, f"{_BREAKS}.0", errors)
+        start, end = self.rule_form.work_hours()
+        errors += check_breaks([brk], path=_BREAKS, work_start=start, work_end=end)
+        for error in errors:
+            _put_error(self, _BREAK_FIELDS.get(error.path.rsplit(".", 1)[1]), error)
         return data
 
 
@@ -332,8 +334,14 @@ class ScheduleRuleBreakFormSet(forms.BaseInlineFormSet):
             and (index < self.initial_form_count() or form.has_changed())
         ]
         reported = {index for index, form in enumerate(kept) if form.errors}
+        errors: list[FieldError] = []
+        breaks = [
+            _break_of(form.cleaned_data, f"{_BREAKS}.{index}", errors) for index, form in enumerate(kept)
+        ]
+        start, end = self.rule_form.work_hours()
+        errors += check_breaks(breaks, path=_BREAKS, work_start=start, work_end=end)
         whole: list[ValidationError] = []
-        for error in self.rule_form.schedule_errors(breaks=[form.cleaned_data for form in kept]):
+        for error in errors:
             if error.path == _BREAKS:
                 whole.append(ValidationError(error.message, code=error.code))
             elif error.path.startswith(f"{_BREAKS}."):
@@ -489,29 +497,24 @@ class AvailabilityExceptionForm(forms.ModelForm):
         help_texts = {"starts_at": "UTC.", "ends_at": "UTC, after the start."}
 
     def clean(self) -> dict[str, Any]:
-        # validation.parse_exception_payload is what the time-off API runs; it also covers every case the
-        # table's CHECK constraints refuse, each with a message on its field, so no IntegrityError.
+        # validation.check_exception is what the time-off API runs; it also covers every case the table's
+        # CHECK constraints refuse, each with a message on its field, so no IntegrityError.
         data = super().clean()
         doctor = data.get("doctor")
-        payload = {
-            "kind": data.get("kind") or None,
-            "startsAt": _instant(data.get("starts_at")),
-            "endsAt": _instant(data.get("ends_at")),
-            "slotIntervalMinutes": data.get("slot_interval_minutes"),
-            "reason": data.get("reason") or "",
-            "scope": {
-                "appointmentTypeId": _id(data.get("appointment_type")),
-                "doctorLocationId": _id(data.get("location")),
-                "locationRoomId": _id(data.get("room")),
-                "consultationMode": data.get("consultation_mode") or None,
-            },
-        }
-        refs = None if doctor is None else references_for(doctor)  # no doctor: its field has an error
-        try:
-            parse_exception_payload(payload, refs=refs)
-        except ValidationFailed as exc:  # and BadRequest, which cleaned data's types never cause
-            for error in exc.errors:
-                _put_error(self, _EXCEPTION_FIELDS.get(error.path), error)
+        errors: list[FieldError] = []
+        starts_at = _in_format(data.get("starts_at"), check_instant, "startsAt", errors)
+        ends_at = _in_format(data.get("ends_at"), check_instant, "endsAt", errors)
+        errors += check_exception(
+            kind=data.get("kind") or None,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            slot_interval_minutes=data.get("slot_interval_minutes"),
+            reason=data.get("reason") or "",
+            scope=_scope_of(data),
+            refs=None if doctor is None else references_for(doctor),  # no doctor: its field has an error
+        )
+        for error in errors:
+            _put_error(self, _EXCEPTION_FIELDS.get(error.path), error)
         return data
 
 

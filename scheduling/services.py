@@ -1,4 +1,7 @@
-"""Writes and computed reads of the schedule: preview (no writes) and the transactional bulk upsert."""
+"""Writes and computed reads of the schedule: preview (no writes), the transactional bulk upsert, time off.
+
+They take parsed, typed forms (`scheduling.validation`); reading JSON into them is the caller's job.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone as dj_timezone
@@ -15,15 +19,8 @@ from medic.errors import Conflict, FieldError, ValidationFailed
 from scheduling import slots
 from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
 from scheduling.scope import Scope
-from scheduling.selectors import references_for, schedule_inputs
-from scheduling.validation import (
-    DayForm,
-    ExceptionForm,
-    ScheduleForm,
-    WindowForm,
-    parse_exception_payload,
-    parse_schedule_payload,
-)
+from scheduling.selectors import schedule_inputs
+from scheduling.validation import DayForm, ExceptionForm, Result, ScheduleForm, WindowForm, dates_meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +115,12 @@ def _rule_warnings(form: ScheduleForm, days: Sequence[slots.DaySlots]) -> list[P
     return warnings
 
 
-def preview(*, doctor: Doctor, payload: object, today: date | None = None) -> Preview:
+def preview(*, doctor: Doctor, result: Result) -> Preview:
     """Slots the Add Slot form would create, with every problem as a warning; writes nothing.
 
-    Stored exceptions that apply to the form's scope are applied (time off removes slots, openings add).
+    `result` is the whole parse, errors included: the valid parts still preview next to them. Stored
+    exceptions that apply to the form's scope are applied (time off removes slots, openings add).
     """
-    result = parse_schedule_payload(
-        payload, refs=references_for(doctor), today=today or _today_for(doctor), mode="preview"
-    )
     form = result.form
     warnings = [PreviewWarning(e.path, e.code, e.message, "error") for e in result.errors]
     try:
@@ -150,7 +145,8 @@ def preview(*, doctor: Doctor, payload: object, today: date | None = None) -> Pr
     )
 
 
-def _today_for(doctor: Doctor) -> date:
+def today_for(doctor: Doctor) -> date:
+    """The doctor's date now, in their zone: a preview's default range starts there."""
     return dj_timezone.now().astimezone(zoneinfo.ZoneInfo(doctor.effective_timezone)).date()
 
 
@@ -165,7 +161,7 @@ def bump_version(schedule: DoctorSchedule) -> str:
     return str(schedule.version)
 
 
-def bulk_upsert(*, doctor: Doctor, payload: object, today: date | None = None) -> UpsertResult:
+def bulk_upsert(*, doctor: Doctor, form: ScheduleForm) -> UpsertResult:
     """Save the Add Slot form in one transaction, all or nothing.
 
     `replace_selected_days`: for this doctor and exactly this scope (the timezone is not part of it), every
@@ -173,9 +169,6 @@ def bulk_upsert(*, doctor: Doctor, payload: object, today: date | None = None) -
     `append`: only inserts. Concurrent saves for one doctor serialise on the schedule row's lock, and a stale
     `expectedVersion` is refused (409 SCHEDULE_CHANGED) so nobody overwrites an edit they have not seen.
     """
-    form = parse_schedule_payload(
-        payload, refs=references_for(doctor), today=today or _today_for(doctor), mode="save"
-    ).raise_if_invalid()
     scope = form.scope
     with transaction.atomic():
         schedule = lock_schedule(doctor)
@@ -205,50 +198,57 @@ def bulk_upsert(*, doctor: Doctor, payload: object, today: date | None = None) -
     return UpsertResult(inserted_rules=len(rules), deleted_rules=deleted, version=version)
 
 
-def _dates_meet(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
-    return (a_to is None or b_from is None or b_from <= a_to) and (
-        b_to is None or a_from is None or a_from <= b_to
-    )
-
-
-def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: Scope) -> None:
-    """Append adds to what is stored, so a new window may not overlap a stored one of the same priority
-    (the same rule validation applies within one payload). Runs under the schedule lock."""
-    stored = list(
-        ScheduleRule.objects.filter(
-            scope.exact_filter(),
-            doctor=doctor,
-            is_active=True,
-            day_of_week__in=[d.day_of_week for d in form.days],
-        )
-    )
-    errors = []
-    for day in form.days:
+def stored_overlaps(
+    *, doctor: Doctor, scope: Scope, days: Sequence[DayForm], exclude_rule: UUID | None = None
+) -> list[tuple[WindowForm, ScheduleRule]]:
+    """Each new window of an enabled day that overlaps a stored active rule of this doctor, exact scope,
+    weekday and priority, with the earliest-starting such rule: times overlap (touching is fine) and
+    effective dates meet, the rule `validation` applies within one form. `exclude_rule` is the rule
+    being edited, which cannot clash with itself."""
+    stored = ScheduleRule.objects.filter(
+        scope.exact_filter(),
+        doctor=doctor,
+        is_active=True,
+        day_of_week__in=[d.day_of_week for d in days],
+    ).order_by("day_of_week", "work_start_local")
+    if exclude_rule is not None:
+        stored = stored.exclude(pk=exclude_rule)
+    rules = list(stored)
+    overlaps: list[tuple[WindowForm, ScheduleRule]] = []
+    for day in days:
         if not day.enabled:
             continue
         for w in day.windows:
             clash = next(
                 (
                     r
-                    for r in stored
+                    for r in rules
                     if r.day_of_week == day.day_of_week
                     and r.priority == w.priority
                     and r.work_start_local < w.work_end
                     and w.work_start < r.work_end_local
-                    and _dates_meet(r.effective_from, r.effective_to, w.effective_from, w.effective_to)
+                    and dates_meet(r.effective_from, r.effective_to, w.effective_from, w.effective_to)
                 ),
                 None,
             )
             if clash is not None:
-                errors.append(
-                    FieldError(
-                        f"{w.path}.workStartLocal",
-                        "WINDOWS_OVERLAP",
-                        f"Overlaps the saved window {clash.work_start_local:%H:%M}–"
-                        f"{clash.work_end_local:%H:%M} of the same priority; change the times or the "
-                        "priority, or replace the day instead.",
-                    )
-                )
+                overlaps.append((w, clash))
+    return overlaps
+
+
+def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: Scope) -> None:
+    """Append adds to what is stored, so a new window may not overlap a stored one of the same priority
+    (the same rule validation applies within one payload). Runs under the schedule lock."""
+    errors = [
+        FieldError(
+            f"{w.path}.workStartLocal",
+            "WINDOWS_OVERLAP",
+            f"Overlaps the saved window {clash.work_start_local:%H:%M}–"
+            f"{clash.work_end_local:%H:%M} of the same priority; change the times or the "
+            "priority, or replace the day instead.",
+        )
+        for w, clash in stored_overlaps(doctor=doctor, scope=scope, days=form.days)
+    ]
     if errors:
         raise ValidationFailed(errors)
 
@@ -295,38 +295,29 @@ def _apply_exception_form(exc: AvailabilityException, form: ExceptionForm) -> No
         setattr(exc, field, value)
 
 
-def create_exception(*, doctor: Doctor, payload: object, source: str) -> AvailabilityException:
-    """Add time off or an opening for `doctor`; 422 with every problem, nothing written."""
-    form = parse_exception_payload(payload, refs=references_for(doctor))
+def stored_exception_form(exc: AvailabilityException) -> ExceptionForm:
+    """The stored row as a form: what a PATCH (`validation.parse_exception_patch`) fills in from."""
+    return ExceptionForm(
+        kind=exc.kind,
+        starts_at=exc.starts_at,
+        ends_at=exc.ends_at,
+        slot_interval_minutes=exc.slot_interval_minutes,
+        reason=exc.reason,
+        scope=exc.scope,
+    )
+
+
+def create_exception(*, doctor: Doctor, form: ExceptionForm, source: str) -> AvailabilityException:
+    """Add time off or an opening for `doctor`."""
     exc = AvailabilityException(doctor=doctor, source=source)
     _apply_exception_form(exc, form)
     exc.save()
     return exc
 
 
-def update_exception(*, exc: AvailabilityException, payload: object) -> AvailabilityException:
-    """Change some fields (PATCH): the stored values fill in what the payload leaves out, then the
-    whole result is validated as one, so a change can never leave an inconsistent row behind."""
-    if not isinstance(payload, dict):
-        parse_exception_payload(payload, refs=None)  # raises the contract's 400
-        raise AssertionError("unreachable")
-    current: dict[str, object] = {
-        "kind": exc.kind,
-        "startsAt": exc.starts_at.isoformat(),
-        "endsAt": exc.ends_at.isoformat(),
-        "slotIntervalMinutes": exc.slot_interval_minutes,
-        "reason": exc.reason,
-        "scope": {
-            "appointmentTypeId": str(exc.appointment_type_id) if exc.appointment_type_id else None,
-            "doctorLocationId": str(exc.location_id) if exc.location_id else None,
-            "locationRoomId": str(exc.room_id) if exc.room_id else None,
-            "consultationMode": exc.consultation_mode,
-        },
-    }
-    merged = {**current, **{k: v for k, v in payload.items() if k in current}}
-    if payload.get("kind") == "blocked" and "slotIntervalMinutes" not in payload:
-        merged["slotIntervalMinutes"] = None  # turning an opening into time off drops its interval
-    form = parse_exception_payload(merged, refs=references_for(exc.doctor))
+def update_exception(*, exc: AvailabilityException, form: ExceptionForm) -> AvailabilityException:
+    """Replace the row's values with `form` (for a PATCH: `validation.parse_exception_patch`, which fills in
+    from `stored_exception_form`)."""
     _apply_exception_form(exc, form)
     exc.save()
     return exc

@@ -1,38 +1,59 @@
-"""Add Slot payload (CONTRACT.md, "The Add Slot form") → a normalised ScheduleForm plus every error at once.
+"""The Add Slot form and time off: business rules on typed values, and the JSON parser that feeds them.
 
-Plain values in, plain values out (no database), so the API, the admin and model `clean()` share one set
-of rules.
+Two layers, so the API and the admin accept exactly the same things:
+
+- **Rules on typed values** (`check_*`, `dates_meet`): plain values in (times, dates, ids, a `Scope`), a list
+  of `FieldError`s out, no database. A value given as None is one that is not known (absent, or its own
+  error is already reported): the rules that need it are skipped and the others still run, so every error
+  is reported at once. The admin calls these with its forms' cleaned data.
+- **The JSON parser** (`parse_schedule_payload`, `parse_exception_payload`, `parse_exception_patch`): JSON
+  types, presence, formats, list sizes and text lengths, then the rules above on what it read. The views
+  call it and hand the typed form to `scheduling.services`.
 
 Wrong JSON types raise `BadRequest` (HTTP 400, code INVALID_TYPE, every such error at once). Everything
-else is returned in `Result.errors`, ordered by position in the payload, each at the dotted path React
-Hook Form uses:
+else is returned in `Result.errors` (the Add Slot form) or raised as `ValidationFailed` (time off), ordered
+by position in the payload, each at the dotted path React Hook Form uses. The Add Slot form's codes:
 
-- REQUIRED                 scope, scope.timezone, days (missing or []), days.N.dayOfWeek,
+Read by the parser:
+- REQUIRED                 scope, days (missing or []), days.N.dayOfWeek,
                            …windows.M.workStartLocal / workEndLocal / slotIntervalMinutes,
                            …breaks.K.breakStartLocal / breakEndLocal, dateRange.start / dateRange.end
-- UNKNOWN_REFERENCE        scope.appointmentTypeId / doctorLocationId / locationRoomId: not a canonical
-                           UUID, not the doctor's, or a room not at the given location
+- UNKNOWN_REFERENCE        scope.appointmentTypeId / doctorLocationId / locationRoomId: not a canonical UUID
 - INVALID_CHOICE           scope.consultationMode (in_person, video, phone or null), replaceMode
                            (not a contract code: the contract names none for a bad enum value)
-- INVALID_TIMEZONE         scope.timezone (IANA name from zoneinfo; "localtime" and "Factory" excluded)
-- TOO_MANY_ITEMS           days (> 7), days.N.windows (> 20), …windows.M.breaks (> 10)
+- TOO_MANY_ITEMS           days (> 7), days.N.windows (> 20)
 - INVALID_DAY_OF_WEEK      days.N.dayOfWeek (1-7, ISO: Monday = 1)
 - DUPLICATE_DAY            days.N.dayOfWeek of the second and later occurrences
 - NO_WINDOWS               days.N.windows of an enabled day whose windows list is empty
-- INVALID_TIME             any *Local time that is not HH:MM, 24-hour
-- END_BEFORE_START         …workEndLocal when end <= start (no crossing midnight); dateRange.end < start
-- INVALID_INTERVAL         …slotIntervalMinutes not in 5, 10, 15, 20, 30, 60
-- BREAK_END_BEFORE_START   …breaks.K.breakEndLocal
-- BREAK_OUTSIDE_WINDOW     …breaks.K.breakStartLocal
-- BREAKS_OVERLAP           …breaks.K.breakStartLocal of the later-starting break (touching is fine)
+- INVALID_TIME             any *Local time that is not HH:MM, 24-hour (`check_local_time` for a typed time)
+- INVALID_DATE             effectiveFrom / effectiveTo, dateRange.start / dateRange.end (real YYYY-MM-DD,
+                           years 1900-2200; `check_date` for a typed date)
 - TOO_LONG                 …breaks.K.label (> 100 characters after trimming; not a contract code)
-- OUT_OF_RANGE             …windows.M.priority (-1000..1000; not a contract code)
-- INVALID_DATE             effectiveFrom / effectiveTo, dateRange.start / dateRange.end (real YYYY-MM-DD)
-- EFFECTIVE_RANGE_INVALID  …effectiveTo < effectiveFrom
-- WINDOWS_OVERLAP          days.N.windows.M.workStartLocal of the later-starting window of a pair with
-                           the same priority, overlapping times (touching is fine) and intersecting
-                           effective dates
+- END_BEFORE_START         dateRange.end < start
 - RANGE_TOO_LARGE          dateRange spanning more than 366 days (both ends counted)
+- WINDOWS_OVERLAP          days.N.windows.M.workStartLocal of the later-starting window of a pair with
+                           the same priority, overlapping times (touching is fine) and effective dates
+                           that meet (`dates_meet`); against stored rules: `services.stored_overlaps`
+
+Checked on typed values:
+- UNKNOWN_REFERENCE        scope ids not the doctor's, or a room not at the given location (`check_scope`)
+- REQUIRED, INVALID_TIMEZONE  scope.timezone (IANA name from zoneinfo; "localtime" and "Factory" excluded;
+                           `check_timezone`)
+- END_BEFORE_START         …workEndLocal when end <= start (no crossing midnight)        (`check_window`)
+- INVALID_INTERVAL         …slotIntervalMinutes not in 5, 10, 15, 20, 30, 60             (`check_window`)
+- OUT_OF_RANGE             …windows.M.priority (-1000..1000; not a contract code)        (`check_window`)
+- EFFECTIVE_RANGE_INVALID  …effectiveTo < effectiveFrom                                   (`check_window`)
+- TOO_MANY_ITEMS           …windows.M.breaks (> 10)                                       (`check_breaks`)
+- BREAK_END_BEFORE_START   …breaks.K.breakEndLocal                                        (`check_breaks`)
+- BREAK_OUTSIDE_WINDOW     …breaks.K.breakStartLocal                                      (`check_breaks`)
+- BREAKS_OVERLAP           …breaks.K.breakStartLocal of the later-starting break (touching is fine)
+
+Time off: the parser reads kind (REQUIRED, INVALID_CHOICE), startsAt / endsAt (REQUIRED, INVALID_DATETIME
+for an instant without its offset; `check_instant` for a typed one), slotIntervalMinutes, reason and scope;
+`check_exception` then checks endsAt (END_BEFORE_START, RANGE_TOO_LARGE over 366 days), slotIntervalMinutes
+(REQUIRED for an opening, INVALID_INTERVAL; time off has none), reason (TOO_LONG over 200) and the scope.
+A PATCH (`parse_exception_patch`) takes what its body leaves out from the stored row and checks the result
+as one; turning an opening into time off drops its interval.
 
 Decisions where the contract is silent:
 - null means absent everywhere: a required field that is null is REQUIRED, an optional one gets its default
@@ -45,17 +66,17 @@ Decisions where the contract is silent:
 - A list over its limit still has its items checked one by one, but overlap checks are skipped and it
   contributes nothing to the form.
 - `form` keeps only what is valid: a window with any error under its path is left out (the earlier window
-  of an overlapping pair stays), days with an invalid or duplicate dayOfWeek are left out, and any error
-  under `scope` empties `days` (there is nothing to preview without a scope). An invalid dateRange falls
-  back to the default range. Preview ignores replaceMode and expectedVersion; save ignores dateRange
-  (the form then carries the default range).
+  of an overlapping pair stays), days with an invalid or duplicate dayOfWeek are left out, a scope id that
+  is not the doctor's is left out, and any error under `scope` empties `days` (there is nothing to preview
+  without a scope). An invalid dateRange falls back to the default range. Preview ignores replaceMode and
+  expectedVersion; save ignores dateRange (the form then carries the default range).
 """
 
 from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -65,6 +86,7 @@ from uuid import UUID
 from medic.clinic.models import ConsultationMode
 from medic.errors import BadRequest, FieldError, ValidationFailed
 from scheduling.models import SLOT_INTERVALS
+from scheduling.scope import FIELDS as SCOPE_FIELDS
 from scheduling.scope import Scope
 
 REPLACE_MODES: tuple[str, ...] = ("replace_selected_days", "append")
@@ -77,13 +99,26 @@ MIN_PRIORITY = -1000
 MAX_PRIORITY = 1000
 DEFAULT_RANGE_DAYS = 7
 MAX_RANGE_DAYS = 366
+EXCEPTION_KINDS: tuple[str, ...] = ("blocked", "available")
+MAX_REASON_LENGTH = 200
+MAX_EXCEPTION_DAYS = 366
+# Dates and instants outside these years are refused: nobody books there, and arithmetic near
+# date.min/date.max (a day of slack, an offset) would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 # [0-9], not \d: \d also matches non-ASCII digits; fullmatch, because $ accepts a trailing newline.
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_INSTANT_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 # Present in available_timezones() on some systems but not zones a clinic can be in.
 _NOT_CLINIC_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+_TIME_HINT = "Use HH:MM, 24-hour (e.g. 09:30)."
+_DATE_HINT = "Use a real date as YYYY-MM-DD (e.g. 2026-01-31), between 1900 and 2200."
+_INSTANT_HINT = "Use an ISO 8601 instant with its offset, e.g. 2026-12-24T09:00:00+02:00."
+_INTERVALS_HINT = ", ".join(str(minutes) for minutes in SLOT_INTERVALS[:-1]) + f" or {SLOT_INTERVALS[-1]}"
 
 # Order of keys within their object, as the contract lists them; errors are sorted by it.
 _KEY_ORDER: dict[str, int] = {
@@ -158,6 +193,16 @@ class ScheduleForm:
 
 
 @dataclass(frozen=True, slots=True)
+class ExceptionForm:
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    slot_interval_minutes: int | None
+    reason: str
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
 class References:
     """The ids that belong to the doctor; `room_locations` maps each room to its location."""
 
@@ -182,6 +227,267 @@ class Result:
         if self.errors:
             raise ValidationFailed(self.errors)
         return self.form
+
+
+# -- business rules on typed values -----------------------------------------------------------------------
+
+
+def dates_meet(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    """Whether two effective ranges share a day: both ends are inclusive and None is unbounded on its side."""
+    return (a_to is None or b_from is None or b_from <= a_to) and (
+        b_to is None or a_from is None or a_from <= b_to
+    )
+
+
+def check_scope(scope: Scope, refs: References) -> list[FieldError]:
+    """UNKNOWN_REFERENCE for each id that is not the doctor's, and for a room not at the scope's location."""
+    errors: list[FieldError] = []
+    known: dict[str, UUID] = {}
+    for key, value, allowed, what in (
+        ("appointmentTypeId", scope.appointment_type_id, refs.appointment_type_ids, "appointment types"),
+        ("doctorLocationId", scope.location_id, refs.location_ids, "locations"),
+        ("locationRoomId", scope.room_id, refs.room_locations.keys(), "rooms"),
+    ):
+        if value is None:
+            continue
+        if value in allowed:
+            known[key] = value
+        else:
+            errors.append(
+                FieldError(f"scope.{key}", "UNKNOWN_REFERENCE", f"This is not one of the doctor's {what}.")
+            )
+    room, location = known.get("locationRoomId"), known.get("doctorLocationId")
+    if room is not None and location is not None and refs.room_locations[room] != location:
+        errors.append(
+            FieldError(
+                "scope.locationRoomId", "UNKNOWN_REFERENCE", "This room is not at the chosen location."
+            )
+        )
+    return errors
+
+
+def check_timezone(timezone: str | None) -> list[FieldError]:
+    """The schedule's zone at `scope.timezone`: required, and an IANA name a clinic can be in."""
+    if timezone is None:
+        return [FieldError("scope.timezone", "REQUIRED", "Choose a timezone (e.g. Europe/Athens).")]
+    if timezone not in _timezones():
+        return [
+            FieldError(
+                "scope.timezone", "INVALID_TIMEZONE", "Use an IANA timezone name (e.g. Europe/Athens)."
+            )
+        ]
+    return []
+
+
+def check_window(
+    path: str,
+    *,
+    work_start: time | None,
+    work_end: time | None,
+    slot_interval_minutes: int | None,
+    priority: int | None,
+    effective_from: date | None,
+    effective_to: date | None,
+) -> list[FieldError]:
+    """One work window's own rules (its breaks: `check_breaks`), at fields under `path`."""
+    errors: list[FieldError] = []
+    if work_start is not None and work_end is not None and work_end <= work_start:
+        errors.append(
+            FieldError(
+                _join(path, "workEndLocal"),
+                "END_BEFORE_START",
+                "End after the start; a window cannot cross midnight.",
+            )
+        )
+    if slot_interval_minutes is not None and slot_interval_minutes not in SLOT_INTERVALS:
+        errors.append(
+            FieldError(
+                _join(path, "slotIntervalMinutes"), "INVALID_INTERVAL", f"Use {_INTERVALS_HINT} minutes."
+            )
+        )
+    if priority is not None and not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+        errors.append(
+            FieldError(
+                _join(path, "priority"),
+                "OUT_OF_RANGE",
+                f"Use a whole number from {MIN_PRIORITY} to {MAX_PRIORITY}.",
+            )
+        )
+    if effective_from is not None and effective_to is not None and effective_to < effective_from:
+        errors.append(
+            FieldError(
+                _join(path, "effectiveTo"),
+                "EFFECTIVE_RANGE_INVALID",
+                "The last effective date must be on or after the first.",
+            )
+        )
+    return errors
+
+
+def check_breaks(
+    breaks: Sequence[BreakForm | None], *, path: str, work_start: time | None, work_end: time | None
+) -> list[FieldError]:
+    """The breaks of one window, at `path` (…windows.M.breaks); None stands for a break whose times are not
+    known. They are checked against the window only when its hours are known and in order."""
+    errors: list[FieldError] = []
+    too_many = len(breaks) > MAX_BREAKS_PER_WINDOW
+    if too_many:
+        errors.append(
+            FieldError(path, "TOO_MANY_ITEMS", f"At most {MAX_BREAKS_PER_WINDOW} breaks per window.")
+        )
+    window = None
+    if work_start is not None and work_end is not None and work_start < work_end:
+        window = (work_start, work_end)
+    spans: list[_Span] = []
+    for index, brk in enumerate(breaks):
+        if brk is None:
+            continue
+        break_path = _join(path, index)
+        if brk.end <= brk.start:
+            errors.append(
+                FieldError(
+                    _join(break_path, "breakEndLocal"),
+                    "BREAK_END_BEFORE_START",
+                    "End the break after it starts.",
+                )
+            )
+            continue
+        if window is not None and not (window[0] <= brk.start and brk.end <= window[1]):
+            errors.append(
+                FieldError(
+                    _join(break_path, "breakStartLocal"),
+                    "BREAK_OUTSIDE_WINDOW",
+                    f"Keep the break within its window ({window[0]:%H:%M}-{window[1]:%H:%M}).",
+                )
+            )
+            continue
+        spans.append(_Span(index, brk.start, brk.end))
+    if not too_many:
+        errors.extend(
+            FieldError(
+                _join(path, f"{index}.breakStartLocal"),
+                "BREAKS_OVERLAP",
+                "Overlaps another break of this window; breaks may touch but not overlap.",
+            )
+            for index in sorted(_later_overlapping(spans))
+        )
+    return errors
+
+
+def check_exception(
+    *,
+    kind: str | None,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    slot_interval_minutes: int | None,
+    reason: str,
+    scope: Scope,
+    refs: References | None,
+) -> list[FieldError]:
+    """Time off or an opening: its span, its interval (an opening's own, none for time off), its reason's
+    length and, given `refs`, its scope. A None interval is an absent one."""
+    errors: list[FieldError] = []
+    if starts_at is not None and ends_at is not None:
+        if ends_at <= starts_at:
+            errors.append(FieldError("endsAt", "END_BEFORE_START", "The end must be after the start."))
+        elif ends_at - starts_at > timedelta(days=MAX_EXCEPTION_DAYS):
+            errors.append(
+                FieldError(
+                    "endsAt", "RANGE_TOO_LARGE", f"An exception spans at most {MAX_EXCEPTION_DAYS} days."
+                )
+            )
+    if kind == "available":
+        if slot_interval_minutes is None:
+            errors.append(
+                FieldError(
+                    "slotIntervalMinutes", "REQUIRED", "An opening needs the length of the slots it adds."
+                )
+            )
+        elif slot_interval_minutes not in SLOT_INTERVALS:
+            errors.append(
+                FieldError("slotIntervalMinutes", "INVALID_INTERVAL", f"Use {_INTERVALS_HINT} minutes.")
+            )
+    elif kind == "blocked" and slot_interval_minutes is not None:
+        errors.append(
+            FieldError(
+                "slotIntervalMinutes", "INVALID_INTERVAL", "Time off has no slot interval; leave it empty."
+            )
+        )
+    if len(reason) > MAX_REASON_LENGTH:
+        errors.append(FieldError("reason", "TOO_LONG", f"At most {MAX_REASON_LENGTH} characters."))
+    if refs is not None:
+        errors.extend(check_scope(scope, refs))
+    return errors
+
+
+# Typed values from outside JSON (the admin's form fields) can be finer than the contract's formats.
+
+
+def check_local_time(value: time, path: str) -> list[FieldError]:
+    """INVALID_TIME for a time that is not a whole minute (the contract's HH:MM)."""
+    if value.second or value.microsecond:
+        return [FieldError(path, "INVALID_TIME", _TIME_HINT)]
+    return []
+
+
+def check_date(value: date, path: str) -> list[FieldError]:
+    """INVALID_DATE for a date outside MIN_YEAR..MAX_YEAR."""
+    return [] if _year_ok(value) else [FieldError(path, "INVALID_DATE", _DATE_HINT)]
+
+
+def check_instant(value: datetime, path: str) -> list[FieldError]:
+    """INVALID_DATETIME for an instant `parse_instant` would refuse (no offset, a wider one, a far year)."""
+    return [] if _instant_ok(value) else [FieldError(path, "INVALID_DATETIME", _INSTANT_HINT)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A well-formed time range taking part in an overlap check."""
+
+    index: int
+    start: time
+    end: time
+    priority: int = 0
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+
+def _later_overlapping(spans: Sequence[_Span]) -> set[int]:
+    """Indexes of spans that overlap an earlier-starting span (list order breaks ties); touching is fine."""
+    ordered = sorted(spans, key=lambda span: (span.start, span.index))
+    return {
+        span.index
+        for position, span in enumerate(ordered)
+        if any(_overlap(earlier, span) for earlier in ordered[:position])
+    }
+
+
+def _overlap(earlier: _Span, later: _Span) -> bool:
+    if earlier.priority != later.priority or later.start >= earlier.end:
+        return False
+    return dates_meet(earlier.effective_from, earlier.effective_to, later.effective_from, later.effective_to)
+
+
+def _year_ok(value: date) -> bool:
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def _instant_ok(value: datetime) -> bool:
+    # ±14:00 is the widest offset any zone uses, and PostgreSQL refuses wider ones.
+    offset = value.utcoffset()
+    return offset is not None and abs(offset) <= timedelta(hours=14) and _year_ok(value)
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - _NOT_CLINIC_ZONES
+
+
+def _join(parent: str, key: str | int) -> str:
+    return f"{parent}.{key}" if parent else str(key)
+
+
+# -- the JSON parser: the Add Slot form -------------------------------------------------------------------
 
 
 def parse_schedule_payload(
@@ -235,18 +541,6 @@ class _Errors:
         self.rules.append(FieldError(path, code, message))
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """A well-formed time range taking part in an overlap check."""
-
-    index: int
-    start: time
-    end: time
-    priority: int = 0
-    effective_from: date | None = None
-    effective_to: date | None = None
-
-
 def _in_payload_order(errors: list[FieldError]) -> tuple[FieldError, ...]:
     def position(error: FieldError) -> tuple[int, ...]:
         return tuple(
@@ -258,16 +552,16 @@ def _in_payload_order(errors: list[FieldError]) -> tuple[FieldError, ...]:
     return tuple(sorted(errors, key=position))  # stable: errors at one path keep the order found
 
 
-def _join(parent: str, key: str | int) -> str:
-    return f"{parent}.{key}" if parent else str(key)
-
-
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) - _NOT_CLINIC_ZONES
-
-
 # -- scope ------------------------------------------------------------------------------------------------
+
+# The scope's JSON key for each of its fields.
+_SCOPE_KEYS: dict[str, str] = dict(
+    zip(
+        SCOPE_FIELDS,
+        ("appointmentTypeId", "doctorLocationId", "locationRoomId", "consultationMode"),
+        strict=True,
+    )
+)
 
 
 def _parse_scope(value: object, refs: References | None, errs: _Errors) -> tuple[Scope, str, bool]:
@@ -279,51 +573,45 @@ def _parse_scope(value: object, refs: References | None, errs: _Errors) -> tuple
         errs.wrong_type("scope", "an object")
         return Scope(), "", False
     before = len(errs.rules)
-    type_id = _parse_ref(
-        value.get("appointmentTypeId"),
-        "scope.appointmentTypeId",
-        None if refs is None else refs.appointment_type_ids,
-        "appointment types",
-        errs,
-    )
-    location_id = _parse_ref(
-        value.get("doctorLocationId"),
-        "scope.doctorLocationId",
-        None if refs is None else refs.location_ids,
-        "locations",
-        errs,
-    )
-    room_id = _parse_ref(
-        value.get("locationRoomId"),
-        "scope.locationRoomId",
-        None if refs is None else refs.room_locations.keys(),
-        "rooms",
-        errs,
-    )
-    room_elsewhere = (
-        refs is not None
-        and room_id is not None
-        and location_id is not None
-        and refs.room_locations[room_id] != location_id
-    )
-    if room_elsewhere:
-        errs.add("scope.locationRoomId", "UNKNOWN_REFERENCE", "This room is not at the chosen location.")
-        room_id = None
-    consultation_mode = _parse_choice(
-        value.get("consultationMode"),
-        "scope.consultationMode",
-        tuple(ConsultationMode.values),
-        errs,
-        nullable=True,
-    )
-    timezone = _parse_timezone(value.get("timezone"), errs)
-    scope = Scope(type_id, location_id, room_id, consultation_mode)
+    scope = _parse_scope_ids(value, errs)
+    if refs is not None:
+        refused = check_scope(scope, refs)
+        errs.rules.extend(refused)
+        dropped = {error.path for error in refused}  # `form` keeps only what is valid
+        scope = Scope(
+            **{
+                field: None if f"scope.{key}" in dropped else getattr(scope, field)
+                for field, key in _SCOPE_KEYS.items()
+            }
+        )
+    timezone = value.get("timezone")
+    if timezone is not None and not isinstance(timezone, str):
+        errs.wrong_type("scope.timezone", "a timezone name (string)")
+        timezone = None
+    elif refused_zone := check_timezone(timezone):
+        errs.rules.extend(refused_zone)
+        timezone = None
     return scope, timezone or "", len(errs.rules) == before and timezone is not None
 
 
-def _parse_ref(
-    value: object, path: str, known: Collection[UUID] | None, what: str, errs: _Errors
-) -> UUID | None:
+def _parse_scope_ids(value: Mapping[str, object], errs: _Errors) -> Scope:
+    return Scope(
+        appointment_type_id=_parse_id(
+            value.get("appointmentTypeId"), "scope.appointmentTypeId", "appointment types", errs
+        ),
+        location_id=_parse_id(value.get("doctorLocationId"), "scope.doctorLocationId", "locations", errs),
+        room_id=_parse_id(value.get("locationRoomId"), "scope.locationRoomId", "rooms", errs),
+        consultation_mode=_parse_choice(
+            value.get("consultationMode"),
+            "scope.consultationMode",
+            tuple(ConsultationMode.values),
+            errs,
+            nullable=True,
+        ),
+    )
+
+
+def _parse_id(value: object, path: str, what: str, errs: _Errors) -> UUID | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -332,11 +620,7 @@ def _parse_ref(
     if _UUID_RE.fullmatch(value) is None:
         errs.add(path, "UNKNOWN_REFERENCE", f"Choose one of the doctor's {what}, or none.")
         return None
-    ref = UUID(value)
-    if known is not None and ref not in known:
-        errs.add(path, "UNKNOWN_REFERENCE", f"This is not one of the doctor's {what}.")
-        return None
-    return ref
+    return UUID(value)
 
 
 def _parse_choice(
@@ -351,20 +635,6 @@ def _parse_choice(
         return None
     if value not in choices:
         errs.add(path, "INVALID_CHOICE", f"Use {allowed}.")
-        return None
-    return value
-
-
-def _parse_timezone(value: object, errs: _Errors) -> str | None:
-    path = "scope.timezone"
-    if value is None:
-        errs.add(path, "REQUIRED", "Choose a timezone (e.g. Europe/Athens).")
-        return None
-    if not isinstance(value, str):
-        errs.wrong_type(path, "a timezone name (string)")
-        return None
-    if value not in _timezones():
-        errs.add(path, "INVALID_TIMEZONE", "Use an IANA timezone name (e.g. Europe/Athens).")
         return None
     return value
 
@@ -449,6 +719,10 @@ def _parse_windows(items: list[object], path: str, errs: _Errors) -> tuple[Windo
     )
 
 
+# The fields whose errors keep a window out of the overlap check.
+_SPAN_KEYS = ("workStartLocal", "workEndLocal", "priority", "effectiveFrom", "effectiveTo")
+
+
 def _parse_window(
     value: object, path: str, index: int, errs: _Errors
 ) -> tuple[WindowForm | None, _Span | None]:
@@ -459,40 +733,48 @@ def _parse_window(
     before = len(errs.rules)
     start = _parse_time(value.get("workStartLocal"), _join(path, "workStartLocal"), errs)
     end = _parse_time(value.get("workEndLocal"), _join(path, "workEndLocal"), errs)
-    bounds = None
-    if start is not None and end is not None:
-        if end <= start:
-            errs.add(
-                _join(path, "workEndLocal"),
-                "END_BEFORE_START",
-                "End after the start; a window cannot cross midnight.",
-            )
-        else:
-            bounds = (start, end)
     interval = _parse_interval(value.get("slotIntervalMinutes"), _join(path, "slotIntervalMinutes"), errs)
-    breaks = _parse_breaks(value.get("breaks"), _join(path, "breaks"), bounds, errs)
+    breaks = _parse_breaks(value.get("breaks"), _join(path, "breaks"), errs)
     priority = _parse_priority(value.get("priority"), _join(path, "priority"), errs)
-    before_dates = len(errs.rules)
     effective_from = _parse_date(value.get("effectiveFrom"), _join(path, "effectiveFrom"), errs)
     effective_to = _parse_date(value.get("effectiveTo"), _join(path, "effectiveTo"), errs)
-    if effective_from is not None and effective_to is not None and effective_to < effective_from:
-        errs.add(
-            _join(path, "effectiveTo"),
-            "EFFECTIVE_RANGE_INVALID",
-            "The last effective date must be on or after the first.",
+    errs.rules.extend(
+        check_window(
+            path,
+            work_start=start,
+            work_end=end,
+            slot_interval_minutes=interval,
+            priority=priority,
+            effective_from=effective_from,
+            effective_to=effective_to,
         )
-    dates_ok = len(errs.rules) == before_dates
+    )
+    if breaks is not None:
+        errs.rules.extend(check_breaks(breaks, path=_join(path, "breaks"), work_start=start, work_end=end))
 
+    # A window takes part in the overlap check when its hours, priority and dates are sound, even if its
+    # interval or breaks are not: the doctor then learns about the overlap in the same answer.
+    refused = {error.path for error in errs.rules[before:]}
+    sound = not refused & {_join(path, key) for key in _SPAN_KEYS}
     span = None
-    if bounds is not None and priority is not None and dates_ok:
-        span = _Span(index, bounds[0], bounds[1], priority, effective_from, effective_to)
-    if len(errs.rules) != before or bounds is None or interval is None or breaks is None or priority is None:
+    if sound and start is not None and end is not None and priority is not None:
+        span = _Span(index, start, end, priority, effective_from, effective_to)
+    known_breaks = tuple(brk for brk in breaks or () if brk is not None)
+    if (
+        refused
+        or start is None
+        or end is None
+        or interval is None
+        or priority is None
+        or breaks is None
+        or len(known_breaks) != len(breaks)
+    ):
         return None, span
     form = WindowForm(
-        work_start=bounds[0],
-        work_end=bounds[1],
+        work_start=start,
+        work_end=end,
         slot_interval_minutes=interval,
-        breaks=breaks,
+        breaks=known_breaks,
         priority=priority,
         effective_from=effective_from,
         effective_to=effective_to,
@@ -501,75 +783,29 @@ def _parse_window(
     return form, span
 
 
-def _parse_breaks(
-    value: object, path: str, window: tuple[time, time] | None, errs: _Errors
-) -> tuple[BreakForm, ...] | None:
-    """The window's breaks, or None when any of them is invalid (the window is then left out)."""
+def _parse_breaks(value: object, path: str, errs: _Errors) -> list[BreakForm | None] | None:
+    """The window's breaks (None for a break whose times are missing or unreadable), or None for a
+    value that is not a list."""
     if value is None:
-        return ()
+        return []
     if not isinstance(value, list):
         errs.wrong_type(path, "a list of breaks")
         return None
-    before = (len(errs.rules), len(errs.types))
-    too_many = len(value) > MAX_BREAKS_PER_WINDOW
-    if too_many:
-        errs.add(path, "TOO_MANY_ITEMS", f"At most {MAX_BREAKS_PER_WINDOW} breaks per window.")
-    breaks: list[BreakForm] = []
-    spans: list[_Span] = []
+    breaks: list[BreakForm | None] = []
     for index, item in enumerate(value):
         break_path = _join(path, index)
         if not isinstance(item, dict):
             errs.wrong_type(break_path, "an object")
+            breaks.append(None)
             continue
         start = _parse_time(item.get("breakStartLocal"), _join(break_path, "breakStartLocal"), errs)
         end = _parse_time(item.get("breakEndLocal"), _join(break_path, "breakEndLocal"), errs)
         label = _parse_label(item.get("label"), _join(break_path, "label"), errs)
-        if start is None or end is None:
-            continue
-        if end <= start:
-            errs.add(
-                _join(break_path, "breakEndLocal"), "BREAK_END_BEFORE_START", "End the break after it starts."
-            )
-            continue
-        if window is not None and not (window[0] <= start and end <= window[1]):
-            errs.add(
-                _join(break_path, "breakStartLocal"),
-                "BREAK_OUTSIDE_WINDOW",
-                f"Keep the break within its window ({window[0]:%H:%M}-{window[1]:%H:%M}).",
-            )
-            continue
-        spans.append(_Span(index, start, end))
-        if label is not None:
+        if start is None or end is None or label is None:
+            breaks.append(None)
+        else:
             breaks.append(BreakForm(start=start, end=end, label=label))
-    if not too_many:
-        for index in sorted(_later_overlapping(spans)):
-            errs.add(
-                _join(path, f"{index}.breakStartLocal"),
-                "BREAKS_OVERLAP",
-                "Overlaps another break of this window; breaks may touch but not overlap.",
-            )
-    if (len(errs.rules), len(errs.types)) != before:
-        return None
-    return tuple(breaks)
-
-
-def _later_overlapping(spans: Sequence[_Span]) -> set[int]:
-    """Indexes of spans that overlap an earlier-starting span (list order breaks ties); touching is fine."""
-    ordered = sorted(spans, key=lambda span: (span.start, span.index))
-    return {
-        span.index
-        for position, span in enumerate(ordered)
-        if any(_overlap(earlier, span) for earlier in ordered[:position])
-    }
-
-
-def _overlap(earlier: _Span, later: _Span) -> bool:
-    if earlier.priority != later.priority or later.start >= earlier.end:
-        return False
-    # Effective ranges are inclusive; None is unbounded on that side.
-    starts = [d for d in (earlier.effective_from, later.effective_from) if d is not None]
-    ends = [d for d in (earlier.effective_to, later.effective_to) if d is not None]
-    return not starts or not ends or max(starts) <= min(ends)
+    return breaks
 
 
 # -- scalar fields ----------------------------------------------------------------------------------------
@@ -584,21 +820,17 @@ def _parse_time(value: object, path: str, errs: _Errors) -> time | None:
         return None
     match = _TIME_RE.fullmatch(value)
     if match is None:
-        errs.add(path, "INVALID_TIME", "Use HH:MM, 24-hour (e.g. 09:30).")
+        errs.add(path, "INVALID_TIME", _TIME_HINT)
         return None
     return time(int(match[1]), int(match[2]))
 
 
 def _parse_interval(value: object, path: str, errs: _Errors) -> int | None:
-    allowed = ", ".join(str(minutes) for minutes in SLOT_INTERVALS[:-1]) + f" or {SLOT_INTERVALS[-1]}"
     if value is None:
-        errs.add(path, "REQUIRED", f"Choose a slot length: {allowed} minutes.")
+        errs.add(path, "REQUIRED", f"Choose a slot length: {_INTERVALS_HINT} minutes.")
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         errs.wrong_type(path, "a whole number of minutes")
-        return None
-    if value not in SLOT_INTERVALS:
-        errs.add(path, "INVALID_INTERVAL", f"Use {allowed} minutes.")
         return None
     return value
 
@@ -609,13 +841,12 @@ def _parse_priority(value: object, path: str, errs: _Errors) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):  # JSON true is a bool, not 1
         errs.wrong_type(path, "a whole number")
         return None
-    if not MIN_PRIORITY <= value <= MAX_PRIORITY:
-        errs.add(path, "OUT_OF_RANGE", f"Use a whole number from {MIN_PRIORITY} to {MAX_PRIORITY}.")
-        return None
     return value
 
 
 def _parse_label(value: object, path: str, errs: _Errors) -> str | None:
+    """The trimmed label; one that is too long is reported and still returned, so its break takes part in
+    the window's checks (the admin's field caps the length itself)."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -624,7 +855,6 @@ def _parse_label(value: object, path: str, errs: _Errors) -> str | None:
     label = value.strip()
     if len(label) > MAX_LABEL_LENGTH:
         errs.add(path, "TOO_LONG", f"Use at most {MAX_LABEL_LENGTH} characters.")
-        return None
     return label
 
 
@@ -639,13 +869,8 @@ def _parse_date(value: object, path: str, errs: _Errors, *, required: bool = Fal
     parsed = parse_date(value)
     if parsed is not None:
         return parsed
-    errs.add(path, "INVALID_DATE", "Use a real date as YYYY-MM-DD (e.g. 2026-01-31), between 1900 and 2200.")
+    errs.add(path, "INVALID_DATE", _DATE_HINT)
     return None
-
-
-# Dates and instants outside these years are refused: nobody books there, and arithmetic near
-# date.min/date.max (a day of slack, an offset) would overflow.
-MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def parse_date(value: str) -> date | None:
@@ -656,7 +881,21 @@ def parse_date(value: str) -> date | None:
         parsed = date.fromisoformat(value)
     except ValueError:
         return None  # the shape is right but the day does not exist (2026-02-30)
-    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
+    return parsed if _year_ok(parsed) else None
+
+
+def parse_instant(value: object) -> datetime | None:
+    """An ISO 8601 instant that carries its offset ("…Z" or "…+02:00"), in UTC; None when it is not one.
+
+    Offsets are limited to ±14:00 and years to MIN_YEAR..MAX_YEAR (`check_instant`)."""
+    if not isinstance(value, str) or not _INSTANT_RE.fullmatch(value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # Checked before the move to UTC: the year is the one the caller wrote.
+    return parsed.astimezone(UTC) if _instant_ok(parsed) else None
 
 
 # -- request-level fields ---------------------------------------------------------------------------------
@@ -695,103 +934,62 @@ def _parse_date_range(value: object, default: tuple[date, date], errs: _Errors) 
     return start, end
 
 
-# --- Availability exceptions (time off and openings) -------------------------------------------------------
-
-EXCEPTION_KINDS: tuple[str, ...] = ("blocked", "available")
-MAX_REASON_LENGTH = 200
-MAX_EXCEPTION_DAYS = 366
-_INSTANT_HINT = "Use an ISO 8601 instant with its offset, e.g. 2026-12-24T09:00:00+02:00."
-
-
-@dataclass(frozen=True, slots=True)
-class ExceptionForm:
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    slot_interval_minutes: int | None
-    reason: str
-    scope: Scope
-
-
-def parse_instant(value: object) -> datetime | None:
-    """An ISO 8601 instant that carries its offset ("…Z" or "…+02:00"), in UTC; None when it is not one.
-
-    Offsets are limited to ±14:00 (the widest any zone uses; PostgreSQL refuses wider ones) and years to
-    MIN_YEAR..MAX_YEAR."""
-    if not isinstance(value, str) or not _INSTANT_RE.fullmatch(value):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    offset = parsed.utcoffset()
-    if offset is None or abs(offset) > timedelta(hours=14) or not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        return None
-    return parsed.astimezone(UTC)
-
-
-_INSTANT_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
-)
+# -- the JSON parser: time off and openings ---------------------------------------------------------------
 
 
 def parse_exception_payload(data: object, *, refs: References | None) -> ExceptionForm:
     """A time-off/opening body → ExceptionForm, or BadRequest (wrong JSON types) / ValidationFailed (422)."""
+    return _parse_exception(data, None, refs)
+
+
+def parse_exception_patch(stored: ExceptionForm, data: object, *, refs: References | None) -> ExceptionForm:
+    """A PATCH body over the stored row: the stored values fill in what the body leaves out, then the whole
+    result is checked as one, so a change can never leave an inconsistent row behind."""
+    return _parse_exception(data, stored, refs)
+
+
+def _parse_exception(data: object, stored: ExceptionForm | None, refs: References | None) -> ExceptionForm:
     if not isinstance(data, dict):
         raise BadRequest([FieldError("", "INVALID_TYPE", "The request body must be a JSON object.")])
     errs = _Errors()
-    kind = data.get("kind")
-    if kind is None:
-        errs.add("kind", "REQUIRED", "Choose blocked (time off) or available (an extra opening).")
-    elif not isinstance(kind, str):
-        errs.wrong_type("kind", "a string")
-    elif kind not in EXCEPTION_KINDS:
-        errs.add("kind", "INVALID_CHOICE", "Use blocked (time off) or available (an extra opening).")
-        kind = None
 
-    instants: dict[str, datetime | None] = {}
-    for key in ("startsAt", "endsAt"):
-        raw = data.get(key)
-        instants[key] = None
-        if raw is None:
-            errs.add(key, "REQUIRED", _INSTANT_HINT)
-        elif not isinstance(raw, str):
-            errs.wrong_type(key, "a string")
-        else:
-            instants[key] = parse_instant(raw)
-            if instants[key] is None:
-                errs.add(key, "INVALID_DATETIME", _INSTANT_HINT)
-    starts_at, ends_at = instants["startsAt"], instants["endsAt"]
-    if starts_at and ends_at:
-        if ends_at <= starts_at:
-            errs.add("endsAt", "END_BEFORE_START", "The end must be after the start.")
-        elif ends_at - starts_at > timedelta(days=MAX_EXCEPTION_DAYS):
-            errs.add("endsAt", "RANGE_TOO_LARGE", f"An exception spans at most {MAX_EXCEPTION_DAYS} days.")
-
-    interval = data.get("slotIntervalMinutes")
-    if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int)):
-        errs.wrong_type("slotIntervalMinutes", "an integer")
-        interval = None
-    if kind == "available":
-        if interval is None:
-            errs.add("slotIntervalMinutes", "REQUIRED", "An opening needs the length of the slots it adds.")
-        elif interval not in SLOT_INTERVALS:
-            errs.add("slotIntervalMinutes", "INVALID_INTERVAL", "Use 5, 10, 15, 20, 30 or 60 minutes.")
-    elif kind == "blocked" and interval is not None:
-        errs.add("slotIntervalMinutes", "INVALID_INTERVAL", "Time off has no slot interval; leave it empty.")
-        interval = None
-
-    reason = data.get("reason", "")
-    if reason is None:
-        reason = ""
-    if not isinstance(reason, str):
-        errs.wrong_type("reason", "a string")
-        reason = ""
-    reason = reason.strip()
-    if len(reason) > MAX_REASON_LENGTH:
-        errs.add("reason", "TOO_LONG", f"At most {MAX_REASON_LENGTH} characters.")
-
-    scope = _parse_exception_scope(data.get("scope"), refs, errs)
+    # A PATCH keeps the stored value of each field its body leaves out.
+    if stored is not None and "kind" not in data:
+        kind: str | None = stored.kind
+    else:
+        kind = _parse_kind(data.get("kind"), errs)
+    if stored is not None and "startsAt" not in data:
+        starts_at: datetime | None = stored.starts_at
+    else:
+        starts_at = _parse_instant(data.get("startsAt"), "startsAt", errs)
+    if stored is not None and "endsAt" not in data:
+        ends_at: datetime | None = stored.ends_at
+    else:
+        ends_at = _parse_instant(data.get("endsAt"), "endsAt", errs)
+    if stored is not None and "slotIntervalMinutes" not in data:
+        # Turning an opening into time off drops its interval.
+        interval = None if data.get("kind") == "blocked" else stored.slot_interval_minutes
+    else:
+        interval = _parse_optional_int(data.get("slotIntervalMinutes"), "slotIntervalMinutes", errs)
+    if stored is not None and "reason" not in data:
+        reason = stored.reason
+    else:
+        reason = _parse_reason(data.get("reason"), errs)
+    if stored is not None and "scope" not in data:
+        scope = stored.scope
+    else:
+        scope = _parse_exception_scope(data.get("scope"), errs)
+    errs.rules.extend(
+        check_exception(
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            slot_interval_minutes=interval,
+            reason=reason,
+            scope=scope,
+            refs=refs,
+        )
+    )
     if errs.types:
         raise BadRequest(_in_payload_order(errs.types))
     if errs.rules:
@@ -800,11 +998,54 @@ def parse_exception_payload(data: object, *, refs: References | None) -> Excepti
     return ExceptionForm(kind, starts_at, ends_at, interval if kind == "available" else None, reason, scope)
 
 
-def _parse_exception_scope(value: object, refs: References | None, errs: _Errors) -> Scope:
+def _parse_kind(value: object, errs: _Errors) -> str | None:
+    if value is None:
+        errs.add("kind", "REQUIRED", "Choose blocked (time off) or available (an extra opening).")
+        return None
+    if not isinstance(value, str):
+        errs.wrong_type("kind", "a string")
+        return None
+    if value not in EXCEPTION_KINDS:
+        errs.add("kind", "INVALID_CHOICE", "Use blocked (time off) or available (an extra opening).")
+        return None
+    return value
+
+
+def _parse_instant(value: object, path: str, errs: _Errors) -> datetime | None:
+    if value is None:
+        errs.add(path, "REQUIRED", _INSTANT_HINT)
+        return None
+    if not isinstance(value, str):
+        errs.wrong_type(path, "a string")
+        return None
+    instant = parse_instant(value)
+    if instant is None:
+        errs.add(path, "INVALID_DATETIME", _INSTANT_HINT)
+    return instant
+
+
+def _parse_optional_int(value: object, path: str, errs: _Errors) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        errs.wrong_type(path, "an integer")
+        return None
+    return value
+
+
+def _parse_reason(value: object, errs: _Errors) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errs.wrong_type("reason", "a string")
+        return ""
+    return value.strip()
+
+
+def _parse_exception_scope(value: object, errs: _Errors) -> Scope:
     if value is None:
         return Scope()
     if not isinstance(value, dict):
         errs.wrong_type("scope", "an object")
         return Scope()
-    with_zone = {**value, "timezone": "UTC"}  # the exception's instants carry their own offsets
-    return _parse_scope(with_zone, refs, errs)[0]
+    return _parse_scope_ids(value, errs)  # no timezone: the exception's instants carry their own offsets

@@ -1,7 +1,7 @@
 """The JSON edge of scheduling: camelCase shapes out, and the request/response schemas for OpenAPI.
 
-Request bodies are read by `scheduling.validation` (one set of rules for API, admin and models); the
-serializer classes here only describe the shapes for drf-spectacular.
+Request bodies are read by `scheduling.validation` (one set of rules for the API and the admin), called by
+the views; the serializer classes here only describe the shapes for drf-spectacular.
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
-"""Thin DRF views over scheduling's services and selectors: HTTP in, JSON out, nothing else."""
+"""Thin DRF views over scheduling's services and selectors: HTTP in, JSON out, nothing else.
+
+Request bodies are parsed here, at the edge (`scheduling.validation`), and the services get typed forms.
+"""
 
 from __future__ import annotations
 
 import uuid
 import zoneinfo
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +25,14 @@ from scheduling import selectors, services
 from scheduling.api import serializers as s
 from scheduling.models import AvailabilityException
 from scheduling.scope import Scope
-from scheduling.validation import parse_date, parse_instant
+from scheduling.validation import (
+    Result,
+    parse_date,
+    parse_exception_patch,
+    parse_exception_payload,
+    parse_instant,
+    parse_schedule_payload,
+)
 
 DOCTOR_ID = OpenApiParameter(
     "doctorId", str, description="Staff only: act for this doctor of their clinic (else: the caller's own)."
@@ -87,6 +97,13 @@ def scope_from_query(request: Request, doctor: Doctor) -> Scope:
     return scope
 
 
+def schedule_form(request: Request, doctor: Doctor, mode: Literal["preview", "save"]) -> Result:
+    """The Add Slot body read for `doctor`: 400 for wrong JSON types, else the form and its errors."""
+    return parse_schedule_payload(
+        request.data, refs=selectors.references_for(doctor), today=services.today_for(doctor), mode=mode
+    )
+
+
 class ScheduleViewSet(viewsets.ViewSet):
     """The doctor's recurring weekly hours: the backend of the Add Slot modal."""
 
@@ -123,7 +140,9 @@ class ScheduleViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"])
     def preview(self, request: Request) -> Response:
         """The slots the form would create over `dateRange`; every problem comes back as a warning."""
-        return Response(s.preview_json(services.preview(doctor=doctor_for(request), payload=request.data)))
+        doctor = doctor_for(request)
+        result = schedule_form(request, doctor, "preview")  # its errors come back as warnings
+        return Response(s.preview_json(services.preview(doctor=doctor, result=result)))
 
     @extend_schema(
         request=s.BulkUpsertRequestSchema,
@@ -133,7 +152,9 @@ class ScheduleViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"], url_path="rules/bulk_upsert")
     def bulk_upsert(self, request: Request) -> Response:
         """Save the form in one transaction: 422 with every error, 409 SCHEDULE_CHANGED on a stale version."""
-        return Response(s.upsert_json(services.bulk_upsert(doctor=doctor_for(request), payload=request.data)))
+        doctor = doctor_for(request)
+        form = schedule_form(request, doctor, "save").raise_if_invalid()
+        return Response(s.upsert_json(services.bulk_upsert(doctor=doctor, form=form)))
 
 
 def _bound(request: Request, name: str, zone: zoneinfo.ZoneInfo, *, end: bool) -> datetime | None:
@@ -201,9 +222,8 @@ class ExceptionViewSet(viewsets.ViewSet):
     )
     def create(self, request: Request) -> Response:
         doctor = doctor_for(request)
-        exc = services.create_exception(
-            doctor=doctor, payload=request.data, source=_source_of(request, doctor)
-        )
+        form = parse_exception_payload(request.data, refs=selectors.references_for(doctor))
+        exc = services.create_exception(doctor=doctor, form=form, source=_source_of(request, doctor))
         return Response(s.exception_json(exc), status=201)
 
     @extend_schema(responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"])
@@ -214,8 +234,11 @@ class ExceptionViewSet(viewsets.ViewSet):
         request=s.ExceptionRequestSchema, responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"]
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        exc = services.update_exception(exc=self._get(request, pk), payload=request.data)
-        return Response(s.exception_json(exc))
+        exc = self._get(request, pk)
+        form = parse_exception_patch(
+            services.stored_exception_form(exc), request.data, refs=selectors.references_for(exc.doctor)
+        )
+        return Response(s.exception_json(services.update_exception(exc=exc, form=form)))
 
     @extend_schema(responses={204: None, **ERRORS}, tags=["time off"])
     def destroy(self, request: Request, pk: str) -> Response:

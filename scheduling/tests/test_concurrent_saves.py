@@ -8,14 +8,23 @@ from medic.errors import Conflict
 from medic.testing import run_at_once
 from scheduling import services
 from scheduling.models import ScheduleRule
+from scheduling.selectors import references_for
 from scheduling.tests.payloads import day, form, window
+from scheduling.validation import parse_schedule_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _save(doctor, payload: dict) -> services.UpsertResult:
+    parsed = parse_schedule_payload(
+        payload, refs=references_for(doctor), today=services.today_for(doctor), mode="save"
+    )
+    return services.bulk_upsert(doctor=doctor, form=parsed.raise_if_invalid())
+
+
 def _saves(doctor, payloads: list[dict]) -> list[object]:
     """One bulk_upsert per payload, all at the same moment on their own connections."""
-    return run_at_once([lambda p=p: services.bulk_upsert(doctor=doctor, payload=p) for p in payloads])
+    return run_at_once([lambda p=p: _save(doctor, p) for p in payloads])
 
 
 def test_concurrent_replaces_leave_exactly_one_saves_windows(demo) -> None:

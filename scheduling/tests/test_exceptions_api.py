@@ -112,6 +112,19 @@ def test_patch_turning_time_off_into_an_opening_needs_an_interval(doctor_api: AP
     assert AvailabilityException.objects.get().kind == "blocked"
 
 
+def test_patch_turning_an_opening_into_time_off_drops_its_interval(doctor_api: APIClient) -> None:
+    created = _create(doctor_api, _time_off(kind="available", slotIntervalMinutes=15))
+    response = doctor_api.patch(f"{URL}/{created['id']}", {"kind": "blocked"}, format="json")
+    assert response.status_code == 200
+    assert response.json() == {**created, "kind": "blocked", "slotIntervalMinutes": None}
+
+
+def test_patch_body_that_is_not_an_object_is_a_400(doctor_api: APIClient) -> None:
+    created = _create(doctor_api, _time_off())
+    response = doctor_api.patch(f"{URL}/{created['id']}", ["kind"], format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "INVALID_TYPE"
+
+
 def test_delete_removes_it(doctor_api: APIClient) -> None:
     created = _create(doctor_api, _time_off())
     assert doctor_api.delete(f"{URL}/{created['id']}").status_code == 204

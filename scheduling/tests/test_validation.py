@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -18,6 +18,12 @@ from scheduling.validation import (
     References,
     Result,
     WindowForm,
+    check_breaks,
+    check_date,
+    check_instant,
+    check_local_time,
+    check_window,
+    dates_meet,
     parse_schedule_payload,
 )
 
@@ -700,6 +706,59 @@ def test_window_with_an_invalid_break_is_dropped() -> None:
 def test_valid_days_are_kept_when_another_day_is_invalid() -> None:
     result = parse(payload(day(1), day(9), day(3)))
     assert [d.day_of_week for d in result.form.days] == [1, 3]
+
+
+# -- rules on typed values (what the admin calls) --------------------------------------------------
+
+
+def test_typed_window_rules_report_at_the_windows_paths() -> None:
+    errors = check_window(
+        "days.0.windows.0",
+        work_start=time(17),
+        work_end=time(9),
+        slot_interval_minutes=7,
+        priority=2000,
+        effective_from=date(2026, 2, 1),
+        effective_to=date(2026, 1, 1),
+    )
+    assert sorted((e.path, e.code) for e in errors) == [
+        ("days.0.windows.0.effectiveTo", "EFFECTIVE_RANGE_INVALID"),
+        ("days.0.windows.0.priority", "OUT_OF_RANGE"),
+        ("days.0.windows.0.slotIntervalMinutes", "INVALID_INTERVAL"),
+        ("days.0.windows.0.workEndLocal", "END_BEFORE_START"),
+    ]
+
+
+def test_typed_window_rules_skip_what_is_not_known() -> None:
+    unknown = dict(slot_interval_minutes=None, priority=None, effective_from=None, effective_to=None)
+    assert check_window("w", work_start=None, work_end=time(9), **unknown) == []
+
+
+def test_typed_breaks_are_checked_against_the_window_only_when_its_hours_are_known() -> None:
+    early = [BreakForm(time(8, 30), time(9, 30), ""), None]
+    assert check_breaks(early, path="w.breaks", work_start=None, work_end=time(17)) == []
+    errors = check_breaks(early, path="w.breaks", work_start=time(9), work_end=time(17))
+    assert [(e.path, e.code) for e in errors] == [("w.breaks.0.breakStartLocal", "BREAK_OUTSIDE_WINDOW")]
+
+
+def test_typed_values_finer_than_the_contract_are_refused() -> None:
+    assert [e.code for e in check_local_time(time(9, 0, 30), "t")] == ["INVALID_TIME"]
+    assert [e.code for e in check_date(date(2300, 1, 1), "d")] == ["INVALID_DATE"]
+    assert [e.code for e in check_instant(datetime(2026, 1, 1, 9), "i")] == ["INVALID_DATETIME"]  # no offset
+    assert check_local_time(time(9, 30), "t") == check_date(date(2026, 1, 1), "d") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "meet"),
+    [
+        ((None, None), (date(2026, 1, 1), date(2026, 1, 1)), True),
+        ((None, date(2026, 1, 31)), (date(2026, 1, 31), None), True),  # inclusive ends
+        ((None, date(2026, 1, 31)), (date(2026, 2, 1), None), False),
+        ((date(2026, 2, 1), None), (None, date(2026, 1, 31)), False),
+    ],
+)
+def test_effective_ranges_meet_when_they_share_a_day(a: tuple, b: tuple, meet: bool) -> None:
+    assert dates_meet(*a, *b) is meet
 
 
 # -- 400: wrong JSON types -------------------------------------------------------------------------
