@@ -31,8 +31,8 @@ from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
 from medic.clinic.permissions import AnyUser, can_act_for_doctor
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
+from scheduling.models import lock_schedule
 from scheduling.scope import Scope
-from scheduling.services import lock_schedule
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,10 @@ def iso_instant_or_none(value: datetime | None) -> str | None:
 
 
 def error_body(errors: Iterable[FieldError]) -> dict[str, Any]:
-    return {"ok": False, "errors": [{"path": e.path, "code": e.code, "message": e.message} for e in errors]}
+    return {
+        "ok": False,
+        "errors": [{"path": e.path, "code": e.code, "message": e.message, **(e.extra or {})} for e in errors],
+    }
 
 
 def camel(name: str) -> str:

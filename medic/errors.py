@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """One problem with one request field; `path` is dotted as React Hook Form names it ("" = the request)."""
+    """One problem with one request field; `path` is dotted as React Hook Form names it ("" = the request).
+    `extra` adds keys to the error's JSON (e.g. the `appointments` a BOOKINGS_AFFECTED conflict lists)."""
 
     path: str
     code: str
     message: str
+    extra: Mapping[str, Any] | None = None
 
 
 class ValidationFailed(Exception):

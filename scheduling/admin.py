@@ -220,6 +220,7 @@ class ScheduleRuleForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # ModelForm.clean() returns cleaned_data
         doctor = data.get("doctor")
         if not data.get("timezone") and doctor is not None and "timezone" not in self.errors:
             data["timezone"] = doctor.effective_timezone
@@ -302,6 +303,7 @@ class ScheduleRuleBreakForm(forms.ModelForm):
         # Checked here, before Django validates the model's CHECK constraint, so an end before the start
         # shows the API's message on its field instead of a generic "constraint violated".
         data = super().clean()
+        assert data is not None  # ModelForm.clean() returns cleaned_data
         if self.rule_form is None or data.get("DELETE"):
             return data
         errors: list[FieldError] = []
@@ -330,7 +332,8 @@ class ScheduleRuleBreakFormSet(forms.BaseInlineFormSet):
         kept = [
             form
             for index, form in enumerate(self.forms)
-            if not (self.can_delete and self._should_delete_form(form))
+            # _should_delete_form is BaseFormSet API that django-stubs does not declare.
+            if not (self.can_delete and self._should_delete_form(form))  # type: ignore[attr-defined]
             and (index < self.initial_form_count() or form.has_changed())
         ]
         reported = {index for index, form in enumerate(kept) if form.errors}
@@ -500,6 +503,7 @@ class AvailabilityExceptionForm(forms.ModelForm):
         # validation.check_exception is what the time-off API runs; it also covers every case the table's
         # CHECK constraints refuse, each with a message on its field, so no IntegrityError.
         data = super().clean()
+        assert data is not None  # ModelForm.clean() returns cleaned_data
         doctor = data.get("doctor")
         errors: list[FieldError] = []
         starts_at = _in_format(data.get("starts_at"), check_instant, "startsAt", errors)

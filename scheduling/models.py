@@ -232,3 +232,15 @@ class AvailabilityException(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} UTC"
+
+
+def lock_schedule(doctor: Doctor) -> DoctorSchedule:
+    """The doctor's schedule row, locked until the transaction ends (created on first use): every write
+    that must see the doctor's whole schedule (a save, a capped booking) serialises on it."""
+    return DoctorSchedule.objects.select_for_update().get_or_create(doctor=doctor)[0]
+
+
+def bump_version(schedule: DoctorSchedule) -> str:
+    schedule.version += 1
+    schedule.save(update_fields=["version", "updated_at"])
+    return str(schedule.version)

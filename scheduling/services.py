@@ -6,7 +6,7 @@ They take parsed, typed forms (`scheduling.validation`); reading JSON into them 
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from uuid import UUID
@@ -14,13 +14,32 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
+from appointments import services as booking
+from appointments.affected import Affected, ScheduleChange, affected_by
+from appointments.models import Appointment
+from appointments.services import Actor
+from medic.api import iso_instant
 from medic.clinic.models import Doctor
 from medic.errors import Conflict, FieldError, ValidationFailed
 from scheduling import slots
-from scheduling.models import AvailabilityException, DoctorSchedule, ScheduleRule, ScheduleRuleBreak
+from scheduling.models import (
+    AvailabilityException,
+    ScheduleRule,
+    ScheduleRuleBreak,
+    bump_version,
+    lock_schedule,
+)
 from scheduling.scope import Scope
 from scheduling.selectors import schedule_inputs
-from scheduling.validation import DayForm, ExceptionForm, Result, ScheduleForm, WindowForm, dates_meet
+from scheduling.validation import (
+    DayForm,
+    ExceptionForm,
+    OnAffected,
+    Result,
+    ScheduleForm,
+    WindowForm,
+    dates_meet,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +48,7 @@ class PreviewWarning:
     code: str
     message: str
     severity: str  # "error" (would block a save) or "warning"
+    extra: Mapping[str, object] | None = None  # more keys for its JSON (BOOKINGS_AFFECTED: `appointments`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +120,7 @@ def _rule_warnings(form: ScheduleForm, days: Sequence[slots.DaySlots]) -> list[P
     for day_slots in days:
         for ws in day_slots.windows:
             if ws.dst_shifted and ws.kind == "rule":
-                shifted.setdefault(ws.key, []).append(day_slots.date)
+                shifted.setdefault(str(ws.key), []).append(day_slots.date)  # a rule's key is its path
     for path, dates in shifted.items():
         listed = ", ".join(d.isoformat() for d in dates[:3]) + (" …" if len(dates) > 3 else "")
         warnings.append(
@@ -136,6 +156,8 @@ def preview(*, doctor: Doctor, result: Result) -> Preview:
         _windows_of(form.days), zone, start, end, blocked=stored.blocked, openings=stored.openings
     )
     warnings.extend(_rule_warnings(form, days))
+    if form.days:
+        warnings.extend(_affected_warnings(doctor, form, lo, hi))
     return Preview(
         days=days,
         total_slots=slots.total_slots(days),
@@ -150,24 +172,133 @@ def today_for(doctor: Doctor) -> date:
     return dj_timezone.now().astimezone(zoneinfo.ZoneInfo(doctor.effective_timezone)).date()
 
 
-def lock_schedule(doctor: Doctor) -> DoctorSchedule:
-    """The doctor's schedule row, locked until the transaction ends (created on first use)."""
-    return DoctorSchedule.objects.select_for_update().get_or_create(doctor=doctor)[0]
+# --- bookings a change would strand ------------------------------------------------------------------------
+
+CANCEL_REASON = "The doctor's hours changed: this time is no longer available."
 
 
-def bump_version(schedule: DoctorSchedule) -> str:
-    schedule.version += 1
-    schedule.save(update_fields=["version", "updated_at"])
-    return str(schedule.version)
+@dataclass(frozen=True, slots=True)
+class AffectedPolicy:
+    """What a save does with live bookings it would leave outside bookable time: None refuses (409
+    BOOKINGS_AFFECTED, nothing written), "keep" keeps them (marked outside hours), "cancel" cancels them in
+    the same transaction; `actor` is who saves, as the audit log records it."""
+
+    choice: OnAffected | None
+    actor: Actor
 
 
-def bulk_upsert(*, doctor: Doctor, form: ScheduleForm) -> UpsertResult:
+def affected_json(a: Appointment) -> dict[str, object]:
+    return {
+        "id": str(a.pk),
+        "startsAt": iso_instant(a.starts_at),
+        "patientName": a.patient.full_name,
+        "service": a.appointment_type.name,
+    }
+
+
+def _affected_message(found: Sequence[Affected]) -> str:
+    n = len(found)
+    return (
+        f"{n} booked appointment{'s' if n != 1 else ''} would be left outside working hours: keep "
+        f"{'them' if n != 1 else 'it'} anyway, or cancel {'them' if n != 1 else 'it'}."
+    )
+
+
+def _settle(
+    found: Sequence[Affected],
+    policy: AffectedPolicy | None,
+    path_of: Callable[[Affected], str],
+    now: datetime,
+) -> None:
+    """Refuse, keep or cancel the appointments a change strands (inside the caller's transaction)."""
+    if not found:
+        return
+    if policy is None or policy.choice is None:
+        by_path: dict[str, list[Affected]] = {}
+        for f in found:
+            by_path.setdefault(path_of(f), []).append(f)
+        raise Conflict(
+            [
+                FieldError(
+                    path,
+                    "BOOKINGS_AFFECTED",
+                    _affected_message(group),
+                    {"appointments": [affected_json(f.appointment) for f in group]},
+                )
+                for path, group in by_path.items()
+            ]
+        )
+    if policy.choice == "keep":
+        booking.keep_outside_hours([f.appointment for f in found], actor=policy.actor)
+    else:
+        for f in found:
+            booking.cancel(f.appointment, actor=policy.actor, reason=CANCEL_REASON, now=now)
+
+
+def _day_path(form: ScheduleForm) -> Callable[[Affected], str]:
+    zone = zoneinfo.ZoneInfo(form.timezone)
+    paths = {d.day_of_week: d.path for d in form.days}
+
+    def path_of(f: Affected) -> str:
+        return paths.get(f.appointment.starts_at.astimezone(zone).isoweekday(), "days")
+
+    return path_of
+
+
+def _schedule_change(form: ScheduleForm) -> ScheduleChange:
+    replace = form.replace_mode == "replace_selected_days"
+    return ScheduleChange(
+        scope=form.scope,
+        timezone=form.timezone,
+        replace_days=frozenset(d.day_of_week for d in form.days) if replace else frozenset(),
+        windows=_windows_of(form.days),
+    )
+
+
+def _exception_change(form: ExceptionForm, replacing: AvailabilityException | None = None) -> ScheduleChange:
+    start, end = int(form.starts_at.timestamp()), int(form.ends_at.timestamp())
+    return ScheduleChange(
+        scope=form.scope,
+        blocked=[(start, end)] if form.kind == AvailabilityException.Kind.BLOCKED else [],
+        openings=[slots.Opening(start, end, form.slot_interval_minutes)]
+        if form.kind == AvailabilityException.Kind.AVAILABLE and form.slot_interval_minutes
+        else [],
+        removed_exceptions=frozenset({replacing.pk}) if replacing is not None else frozenset(),
+    )
+
+
+def _affected_warnings(
+    doctor: Doctor, form: ScheduleForm, lo: datetime, hi: datetime
+) -> list[PreviewWarning]:
+    """BOOKINGS_AFFECTED per day: live bookings in the previewed range that saving the form (replacing the
+    days it sends, as a save does by default) would leave outside bookable time."""
+    found = affected_by(doctor, _schedule_change(form), now=dj_timezone.now(), start=lo, end=hi)
+    path_of = _day_path(form)
+    by_path: dict[str, list[Affected]] = {}
+    for f in found:
+        by_path.setdefault(path_of(f), []).append(f)
+    return [
+        PreviewWarning(
+            path,
+            "BOOKINGS_AFFECTED",
+            _affected_message(group),
+            "warning",
+            {"appointments": [affected_json(f.appointment) for f in group]},
+        )
+        for path, group in by_path.items()
+    ]
+
+
+def bulk_upsert(
+    *, doctor: Doctor, form: ScheduleForm, on_affected: AffectedPolicy | None = None
+) -> UpsertResult:
     """Save the Add Slot form in one transaction, all or nothing.
 
     `replace_selected_days`: for this doctor and exactly this scope (the timezone is not part of it), every
     day present replaces what it had (a disabled day becomes empty); absent days are untouched.
     `append`: only inserts. Concurrent saves for one doctor serialise on the schedule row's lock, and a stale
     `expectedVersion` is refused (409 SCHEDULE_CHANGED) so nobody overwrites an edit they have not seen.
+    Live bookings the save would leave outside bookable time follow `on_affected` (see AffectedPolicy).
     """
     scope = form.scope
     with transaction.atomic():
@@ -185,6 +316,8 @@ def bulk_upsert(*, doctor: Doctor, form: ScheduleForm) -> UpsertResult:
         deleted = 0
         if form.replace_mode == "append":
             _refuse_overlaps_with_stored(doctor, form, scope)
+        now = dj_timezone.now()
+        _settle(affected_by(doctor, _schedule_change(form), now=now), on_affected, _day_path(form), now)
         if form.replace_mode == "replace_selected_days":
             doomed = ScheduleRule.objects.filter(
                 scope.exact_filter(), doctor=doctor, day_of_week__in=[d.day_of_week for d in form.days]
@@ -307,21 +440,44 @@ def stored_exception_form(exc: AvailabilityException) -> ExceptionForm:
     )
 
 
-def create_exception(*, doctor: Doctor, form: ExceptionForm, source: str) -> AvailabilityException:
-    """Add time off or an opening for `doctor`."""
-    exc = AvailabilityException(doctor=doctor, source=source)
-    _apply_exception_form(exc, form)
-    exc.save()
+def create_exception(
+    *, doctor: Doctor, form: ExceptionForm, source: str, on_affected: AffectedPolicy | None = None
+) -> AvailabilityException:
+    """Add time off or an opening for `doctor`; bookings the time off strands follow `on_affected`."""
+    with transaction.atomic():
+        lock_schedule(doctor)
+        now = dj_timezone.now()
+        _settle(affected_by(doctor, _exception_change(form), now=now), on_affected, _whole_request, now)
+        exc = AvailabilityException(doctor=doctor, source=source)
+        _apply_exception_form(exc, form)
+        exc.save()
     return exc
 
 
-def update_exception(*, exc: AvailabilityException, form: ExceptionForm) -> AvailabilityException:
+def update_exception(
+    *, exc: AvailabilityException, form: ExceptionForm, on_affected: AffectedPolicy | None = None
+) -> AvailabilityException:
     """Replace the row's values with `form` (for a PATCH: `validation.parse_exception_patch`, which fills in
-    from `stored_exception_form`)."""
-    _apply_exception_form(exc, form)
-    exc.save()
+    from `stored_exception_form`); bookings the change strands follow `on_affected`."""
+    with transaction.atomic():
+        lock_schedule(exc.doctor)
+        now = dj_timezone.now()
+        change = _exception_change(form, replacing=exc)
+        _settle(affected_by(exc.doctor, change, now=now), on_affected, _whole_request, now)
+        _apply_exception_form(exc, form)
+        exc.save()
     return exc
 
 
-def delete_exception(*, exc: AvailabilityException) -> None:
-    exc.delete()
+def delete_exception(*, exc: AvailabilityException, on_affected: AffectedPolicy | None = None) -> None:
+    """Remove time off or an opening; removing an opening strands its bookings, which follow `on_affected`."""
+    with transaction.atomic():
+        lock_schedule(exc.doctor)
+        now = dj_timezone.now()
+        change = ScheduleChange(scope=exc.scope, removed_exceptions=frozenset({exc.pk}))
+        _settle(affected_by(exc.doctor, change, now=now), on_affected, _whole_request, now)
+        exc.delete()
+
+
+def _whole_request(_: Affected) -> str:
+    return ""

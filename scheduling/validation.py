@@ -1049,3 +1049,21 @@ def _parse_exception_scope(value: object, errs: _Errors) -> Scope:
         errs.wrong_type("scope", "an object")
         return Scope()
     return _parse_scope_ids(value, errs)  # no timezone: the exception's instants carry their own offsets
+
+
+OnAffected = Literal["keep", "cancel"]
+
+
+def parse_on_affected(value: object, path: str = "onAffectedBookings") -> OnAffected | None:
+    """What to do with bookings a change strands: "keep", "cancel", or None (absent: refuse with 409)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise BadRequest([FieldError(path, "INVALID_TYPE", "Expected a string: keep or cancel.")])
+    if value == "keep":
+        return "keep"
+    if value == "cancel":
+        return "cancel"
+    raise ValidationFailed(
+        [FieldError(path, "INVALID_CHOICE", "Use keep (they stay, marked outside hours) or cancel.")]
+    )

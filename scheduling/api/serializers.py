@@ -149,7 +149,7 @@ def preview_json(result: Preview) -> dict[str, Any]:
             for day in result.days
         ],
         "warnings": [
-            {"path": w.path, "code": w.code, "message": w.message, "severity": w.severity}
+            {"path": w.path, "code": w.code, "message": w.message, "severity": w.severity, **(w.extra or {})}
             for w in result.warnings
         ],
     }
@@ -194,7 +194,8 @@ class FormScopeSchema(ScopeSchema):
 class BreakSchema(serializers.Serializer):
     breakStartLocal = serializers.CharField(help_text="HH:MM")
     breakEndLocal = serializers.CharField(help_text="HH:MM")
-    label = serializers.CharField(required=False, allow_blank=True)
+    # DRF collects declared fields into _declared_fields; the stubs see only Field.label.
+    label = serializers.CharField(required=False, allow_blank=True)  # type: ignore[assignment]
 
 
 class WindowSchema(serializers.Serializer):
@@ -347,7 +348,8 @@ class ExceptionSchema(serializers.Serializer):
     endsAt = serializers.DateTimeField()
     slotIntervalMinutes = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField()
-    source = serializers.CharField()
+    # DRF collects declared fields into _declared_fields; the stubs see only Field.source.
+    source = serializers.CharField()  # type: ignore[assignment]
     scope = ScopeSchema()
 
 

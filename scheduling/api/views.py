@@ -17,6 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from appointments import services as booking
+from appointments.models import ActorType
 from medic.clinic.authentication import ApiTokenAuthentication
 from medic.clinic.models import ConsultationMode, Doctor
 from medic.clinic.permissions import doctors_actable_by, resolve_doctor
@@ -31,6 +33,7 @@ from scheduling.validation import (
     parse_exception_patch,
     parse_exception_payload,
     parse_instant,
+    parse_on_affected,
     parse_schedule_payload,
 )
 
@@ -97,6 +100,16 @@ def scope_from_query(request: Request, doctor: Doctor) -> Scope:
     return scope
 
 
+def _body_value(request: Request, key: str) -> object:
+    return request.data.get(key) if isinstance(request.data, dict) else None
+
+
+def affected_policy(request: Request, doctor: Doctor, raw: object) -> services.AffectedPolicy:
+    """`onAffectedBookings` ("keep" | "cancel" | absent) and who is saving, for the audit log."""
+    actor = booking.actor_for(request.user, doctor) or booking.Actor(ActorType.STAFF, request.user.pk)
+    return services.AffectedPolicy(parse_on_affected(raw), actor)
+
+
 def schedule_form(request: Request, doctor: Doctor, mode: Literal["preview", "save"]) -> Result:
     """The Add Slot body read for `doctor`: 400 for wrong JSON types, else the form and its errors."""
     return parse_schedule_payload(
@@ -151,10 +164,13 @@ class ScheduleViewSet(viewsets.ViewSet):
     )
     @action(detail=False, methods=["post"], url_path="rules/bulk_upsert")
     def bulk_upsert(self, request: Request) -> Response:
-        """Save the form in one transaction: 422 with every error, 409 SCHEDULE_CHANGED on a stale version."""
+        """Save the form in one transaction: 422 with every error, 409 SCHEDULE_CHANGED on a stale version,
+        409 BOOKINGS_AFFECTED (nothing written) when it would strand bookings and `onAffectedBookings`
+        does not say "keep" or "cancel"."""
         doctor = doctor_for(request)
         form = schedule_form(request, doctor, "save").raise_if_invalid()
-        return Response(s.upsert_json(services.bulk_upsert(doctor=doctor, form=form)))
+        policy = affected_policy(request, doctor, _body_value(request, "onAffectedBookings"))
+        return Response(s.upsert_json(services.bulk_upsert(doctor=doctor, form=form, on_affected=policy)))
 
 
 def _bound(request: Request, name: str, zone: zoneinfo.ZoneInfo, *, end: bool) -> datetime | None:
@@ -223,7 +239,10 @@ class ExceptionViewSet(viewsets.ViewSet):
     def create(self, request: Request) -> Response:
         doctor = doctor_for(request)
         form = parse_exception_payload(request.data, refs=selectors.references_for(doctor))
-        exc = services.create_exception(doctor=doctor, form=form, source=_source_of(request, doctor))
+        policy = affected_policy(request, doctor, _body_value(request, "onAffectedBookings"))
+        exc = services.create_exception(
+            doctor=doctor, form=form, source=_source_of(request, doctor), on_affected=policy
+        )
         return Response(s.exception_json(exc), status=201)
 
     @extend_schema(responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"])
@@ -238,9 +257,12 @@ class ExceptionViewSet(viewsets.ViewSet):
         form = parse_exception_patch(
             services.stored_exception_form(exc), request.data, refs=selectors.references_for(exc.doctor)
         )
-        return Response(s.exception_json(services.update_exception(exc=exc, form=form)))
+        policy = affected_policy(request, exc.doctor, _body_value(request, "onAffectedBookings"))
+        return Response(s.exception_json(services.update_exception(exc=exc, form=form, on_affected=policy)))
 
     @extend_schema(responses={204: None, **ERRORS}, tags=["time off"])
     def destroy(self, request: Request, pk: str) -> Response:
-        services.delete_exception(exc=self._get(request, pk))
+        exc = self._get(request, pk)
+        policy = affected_policy(request, exc.doctor, request.query_params.get("onAffectedBookings"))
+        services.delete_exception(exc=exc, on_affected=policy)
         return Response(status=204)

@@ -10,7 +10,7 @@ from medic.clinic.tests.factories import DoctorFactory
 from scheduling.models import AvailabilityException, ScheduleRule, ScheduleRuleBreak
 
 
-class ScheduleRuleFactory(factory.django.DjangoModelFactory):
+class ScheduleRuleFactory(factory.django.DjangoModelFactory[ScheduleRule]):
     class Meta:
         model = ScheduleRule
 
@@ -22,7 +22,7 @@ class ScheduleRuleFactory(factory.django.DjangoModelFactory):
     slot_interval_minutes = 30
 
 
-class ScheduleRuleBreakFactory(factory.django.DjangoModelFactory):
+class ScheduleRuleBreakFactory(factory.django.DjangoModelFactory[ScheduleRuleBreak]):
     class Meta:
         model = ScheduleRuleBreak
 
@@ -32,7 +32,7 @@ class ScheduleRuleBreakFactory(factory.django.DjangoModelFactory):
     label = "Lunch"
 
 
-class AvailabilityExceptionFactory(factory.django.DjangoModelFactory):
+class AvailabilityExceptionFactory(factory.django.DjangoModelFactory[AvailabilityException]):
     class Meta:
         model = AvailabilityException
 

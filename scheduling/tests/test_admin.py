@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from medic.clinic.models import AppointmentType, Location, Room, StaffMembership
@@ -19,6 +18,9 @@ from scheduling.tests.factories import (
     ScheduleRuleBreakFactory,
     ScheduleRuleFactory,
 )
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 RULES = "/admin/scheduling/schedulerule/"
 EXCEPTIONS = "/admin/scheduling/availabilityexception/"
@@ -79,13 +81,13 @@ def exception_data(doctor: Any, **fields: Any) -> dict[str, Any]:
     } | fields
 
 
-def codes(response: HttpResponse) -> dict[str, list[str]]:
+def codes(response: TestResponse) -> dict[str, list[str]]:
     """Error codes by field of the page's main form ("__all__": the form as a whole)."""
     errors = response.context["adminform"].form.errors.as_data()
     return {field: [e.code for e in errs] for field, errs in errors.items()}
 
 
-def break_codes(response: HttpResponse, index: int) -> dict[str, list[str]]:
+def break_codes(response: TestResponse, index: int) -> dict[str, list[str]]:
     formset = response.context["inline_admin_formsets"][0].formset
     return {field: [e.code for e in errs] for field, errs in formset.forms[index].errors.as_data().items()}
 
@@ -98,23 +100,23 @@ def location(name: str) -> Location:
 
 
 def test_staff_see_only_their_clinics_rules(staff_client: Client, demo) -> None:
-    ScheduleRuleFactory(doctor=demo.doctor)
-    ScheduleRuleFactory(doctor=demo.other_doctor)
+    ScheduleRuleFactory.create(doctor=demo.doctor)
+    ScheduleRuleFactory.create(doctor=demo.other_doctor)
     text = staff_client.get(RULES).content.decode()
     assert demo.doctor.display_name in text
     assert "Dr. Sam Other" not in text
 
 
 def test_staff_see_only_their_clinics_exceptions(staff_client: Client, demo) -> None:
-    AvailabilityExceptionFactory(doctor=demo.doctor, reason="Our congress")
-    AvailabilityExceptionFactory(doctor=demo.other_doctor, reason="Their holiday")
+    AvailabilityExceptionFactory.create(doctor=demo.doctor, reason="Our congress")
+    AvailabilityExceptionFactory.create(doctor=demo.other_doctor, reason="Their holiday")
     text = staff_client.get(EXCEPTIONS).content.decode()
     assert "Our congress" in text
     assert "Their holiday" not in text and "Dr. Sam Other" not in text
 
 
 def test_another_clinics_rule_is_not_reachable(staff_client: Client, demo) -> None:
-    rule = ScheduleRuleFactory(doctor=demo.other_doctor)
+    rule = ScheduleRuleFactory.create(doctor=demo.other_doctor)
     assert staff_client.get(f"{RULES}{rule.pk}/change/").status_code == 302  # "does not exist" redirect
 
 
@@ -138,16 +140,18 @@ def test_service_autocomplete_offers_only_the_clinics_services(staff_client: Cli
 
 
 def test_superuser_sees_every_clinics_rules(demo) -> None:
-    ScheduleRuleFactory(doctor=demo.doctor)
-    ScheduleRuleFactory(doctor=demo.other_doctor)
+    ScheduleRuleFactory.create(doctor=demo.doctor)
+    ScheduleRuleFactory.create(doctor=demo.other_doctor)
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     text = client.get(RULES).content.decode()
     assert demo.doctor.display_name in text and "Dr. Sam Other" in text
 
 
 def test_receptionist_may_add_a_rule(demo) -> None:
-    receptionist = StaffMembershipFactory(clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST).user
+    receptionist = StaffMembershipFactory.create(
+        clinic=demo.clinic, role=StaffMembership.Role.RECEPTIONIST
+    ).user
     client = Client()
     client.force_login(receptionist)
     assert client.post(f"{RULES}add/", rule_data(demo.doctor)).status_code == 302
@@ -168,7 +172,7 @@ def test_adding_a_rule_with_a_break_saves_both_and_bumps_the_version(staff_clien
 
 
 def test_changing_a_rules_break_bumps_the_version(staff_client: Client, demo) -> None:
-    brk = ScheduleRuleBreakFactory(rule=ScheduleRuleFactory(doctor=demo.doctor))
+    brk = ScheduleRuleBreakFactory.create(rule=ScheduleRuleFactory.create(doctor=demo.doctor))
     data = rule_data(
         demo.doctor,
         breaks=[("12:30", "13:30")],
@@ -185,7 +189,7 @@ def test_empty_timezone_means_the_doctors(staff_client: Client, demo) -> None:
 
 
 def test_deleting_a_rule_bumps_the_version(staff_client: Client, demo) -> None:
-    rule = ScheduleRuleFactory(doctor=demo.doctor)
+    rule = ScheduleRuleFactory.create(doctor=demo.doctor)
     response = staff_client.post(f"{RULES}{rule.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not ScheduleRule.objects.filter(pk=rule.pk).exists()
@@ -193,7 +197,7 @@ def test_deleting_a_rule_bumps_the_version(staff_client: Client, demo) -> None:
 
 
 def test_bulk_delete_action_bumps_every_doctors_version(staff_client: Client, demo) -> None:
-    rules = [ScheduleRuleFactory(doctor=demo.doctor), ScheduleRuleFactory(doctor=demo.doctor2)]
+    rules = [ScheduleRuleFactory.create(doctor=demo.doctor), ScheduleRuleFactory.create(doctor=demo.doctor2)]
     response = staff_client.post(
         RULES, {"action": "delete_selected", "_selected_action": [str(r.pk) for r in rules], "post": "yes"}
     )
@@ -271,7 +275,7 @@ def test_another_doctors_appointment_type_shows_on_appointment_type(staff_client
 def test_overlapping_a_stored_rule_of_the_same_scope_day_and_priority_is_refused(
     staff_client: Client, demo
 ) -> None:
-    ScheduleRuleFactory(doctor=demo.doctor, work_start_local=time(9), work_end_local=time(13))
+    ScheduleRuleFactory.create(doctor=demo.doctor, work_start_local=time(9), work_end_local=time(13))
     response = staff_client.post(
         f"{RULES}add/", rule_data(demo.doctor, work_start_local="12:00", work_end_local="17:00")
     )
@@ -292,7 +296,7 @@ def test_overlapping_a_stored_rule_of_the_same_scope_day_and_priority_is_refused
     ids=["touching", "other-priority", "other-scope", "other-day", "dates-apart", "inactive"],
 )
 def test_a_stored_rule_that_does_not_clash_allows_the_save(staff_client: Client, demo, stored: dict) -> None:
-    ScheduleRuleFactory(
+    ScheduleRuleFactory.create(
         doctor=demo.doctor, **({"work_start_local": time(9), "work_end_local": time(13)} | stored)
     )
     data = rule_data(demo.doctor, work_start_local="12:00", effective_from="2026-02-01")
@@ -300,7 +304,7 @@ def test_a_stored_rule_that_does_not_clash_allows_the_save(staff_client: Client,
 
 
 def test_editing_a_rule_does_not_clash_with_itself(staff_client: Client, demo) -> None:
-    rule = ScheduleRuleFactory(doctor=demo.doctor)
+    rule = ScheduleRuleFactory.create(doctor=demo.doctor)
     response = staff_client.post(f"{RULES}{rule.pk}/change/", rule_data(demo.doctor, work_end_local="16:00"))
     assert response.status_code == 302
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +12,7 @@ from scheduling.models import AvailabilityException, ScheduleRule, ScheduleRuleB
 
 
 def _insert_rule(doctor, **overrides) -> None:
-    values = {
+    values: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "doctor_id": str(doctor.pk),
         "timezone": "Europe/Athens",

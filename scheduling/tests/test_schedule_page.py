@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
-INERTIA = {"HTTP_X_INERTIA": "true", "HTTP_X_INERTIA_VERSION": "1"}
+INERTIA: dict[str, Any] = {"HTTP_X_INERTIA": "true", "HTTP_X_INERTIA_VERSION": "1"}
 
 
 def _page(client: Client, **params: str) -> dict:

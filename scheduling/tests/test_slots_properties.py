@@ -57,7 +57,7 @@ def offset_changes_on(tz: ZoneInfo, d: date) -> bool:
 def zone_and_dates(draw: st.DrawFn) -> tuple[str, date, date]:
     key = draw(st.sampled_from(ZONES))
     changes = change_dates(key)
-    if changes and draw(st.booleans()):
+    if bool(changes) and draw(st.booleans()):
         first = draw(st.sampled_from(changes)) + timedelta(days=draw(st.integers(-3, 0)))
     else:
         first = draw(st.dates(date(2024, 1, 1), date(2030, 12, 31)))
@@ -147,8 +147,8 @@ def test_slots_never_overlap_each_other(case: Case) -> None:
     rules = by_key(case)
     for ds in case.days:
         for ws in ds.windows:
-            for a, b in zip(ws.slots, ws.slots[1:]):
-                assert a.end_utc <= b.start_utc
+            for earlier, later in zip(ws.slots, ws.slots[1:]):
+                assert earlier.end_utc <= later.start_utc
         for a, b in pairs(ds):
             wa, wb = rules[a.key], rules[b.key]
             # Equal-priority windows are kept apart by validation in local time only; a gap can still make

@@ -44,7 +44,7 @@ def window(**fields: Any) -> dict[str, Any]:
     return {"workStartLocal": "09:00", "workEndLocal": "17:00", "slotIntervalMinutes": 30} | fields
 
 
-def brk(start: str = "13:00", end: str = "14:00", **fields: Any) -> dict[str, Any]:
+def brk(start: Any = "13:00", end: Any = "14:00", **fields: Any) -> dict[str, Any]:
     return {"breakStartLocal": start, "breakEndLocal": end} | fields
 
 
