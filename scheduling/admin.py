@@ -283,7 +283,7 @@ class ScheduleRuleForm(forms.ModelForm):
         overlaps = stored_overlaps(
             doctor=data["doctor"], scope=_scope_of(data), days=[day], exclude_rule=self.instance.pk
         )
-        return overlaps[0][1] if overlaps else None
+        return overlaps[0][1][0] if overlaps else None
 
 
 class ScheduleRuleBreakForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from appointments.affected import Affected, ScheduleChange, affected_by
 from appointments.models import Appointment
 from appointments.services import Actor
 from medic.api import iso_instant
-from medic.clinic.models import Doctor
+from medic.clinic.models import AppointmentType, Doctor
 from medic.errors import Conflict, FieldError, ValidationFailed
 from scheduling import slots
 from scheduling.models import (
@@ -52,12 +52,31 @@ class PreviewWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceFit:
+    """For a preview scoped to one service: per date, how many starts that service can be booked at (its
+    whole duration inside slot time) and how many of its appointments fit one after another."""
+
+    service: AppointmentType
+    starts_by_date: dict[date, int]
+    back_to_back_by_date: dict[date, int]
+
+    @property
+    def starts(self) -> int:
+        return sum(self.starts_by_date.values())
+
+    @property
+    def back_to_back(self) -> int:
+        return sum(self.back_to_back_by_date.values())
+
+
+@dataclass(frozen=True, slots=True)
 class Preview:
     days: list[slots.DaySlots]
     total_slots: int
     days_enabled: int
     warnings: list[PreviewWarning]
     zone: zoneinfo.ZoneInfo
+    service_fit: ServiceFit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +176,65 @@ def preview(*, doctor: Doctor, result: Result) -> Preview:
     )
     warnings.extend(_rule_warnings(form, days))
     if form.days:
+        if form.replace_mode == "append":
+            warnings.extend(
+                PreviewWarning(e.path, e.code, e.message, "error")
+                for e in stored_overlap_errors(doctor, form)
+            )
         warnings.extend(_affected_warnings(doctor, form, lo, hi))
+    service = (
+        AppointmentType.objects.filter(pk=form.scope.appointment_type_id, doctor=doctor).first()
+        if form.scope.appointment_type_id
+        else None
+    )
+    if service is not None:
+        warnings.extend(_shorter_than_service(form, service))
     return Preview(
         days=days,
         total_slots=slots.total_slots(days),
         days_enabled=sum(1 for d in form.days if d.enabled and d.windows),
         warnings=warnings,
         zone=zone,
+        service_fit=_service_fit(days, service) if service is not None else None,
     )
+
+
+def _shorter_than_service(form: ScheduleForm, service: AppointmentType) -> list[PreviewWarning]:
+    return [
+        PreviewWarning(
+            f"{w.path}.slotIntervalMinutes",
+            "SLOT_SHORTER_THAN_SERVICE",
+            f"{service.name} lasts {service.duration_minutes} minutes: each booking takes "
+            f"{-(-service.duration_minutes // w.slot_interval_minutes)} slots of {w.slot_interval_minutes} "
+            "minutes, so fewer appointments fit than there are slots.",
+            "warning",
+        )
+        for d in form.days
+        if d.enabled
+        for w in d.windows
+        if w.slot_interval_minutes < service.duration_minutes
+    ]
+
+
+def _service_fit(days: Sequence[slots.DaySlots], service: AppointmentType) -> ServiceFit:
+    """Starts where the service's whole duration lies in slot time (adjacent slots join), and how many fit
+    back to back (each taking its duration and buffers), per date; other bookings are not counted."""
+    duration = service.duration_minutes * 60
+    gap_after = (service.buffer_after_minutes + service.buffer_before_minutes) * 60
+    starts_by_date: dict[date, int] = {}
+    chained_by_date: dict[date, int] = {}
+    for day in days:
+        spans = [(s.start_utc, s.end_utc) for ws in day.windows for s in ws.slots]
+        free = slots.merge(spans)
+        starts = sorted({s for s, _ in spans if slots.covered(*free, s, s + duration)})
+        chained, free_from = 0, None
+        for s in starts:
+            if free_from is None or s >= free_from:
+                chained += 1
+                free_from = s + duration + gap_after
+        starts_by_date[day.date] = len(starts)
+        chained_by_date[day.date] = chained
+    return ServiceFit(service, starts_by_date, chained_by_date)
 
 
 def today_for(doctor: Doctor) -> date:
@@ -315,7 +385,7 @@ def bulk_upsert(
             )
         deleted = 0
         if form.replace_mode == "append":
-            _refuse_overlaps_with_stored(doctor, form, scope)
+            _refuse_overlaps_with_stored(doctor, form)
         now = dj_timezone.now()
         _settle(affected_by(doctor, _schedule_change(form), now=now), on_affected, _day_path(form), now)
         if form.replace_mode == "replace_selected_days":
@@ -333,9 +403,9 @@ def bulk_upsert(
 
 def stored_overlaps(
     *, doctor: Doctor, scope: Scope, days: Sequence[DayForm], exclude_rule: UUID | None = None
-) -> list[tuple[WindowForm, ScheduleRule]]:
-    """Each new window of an enabled day that overlaps a stored active rule of this doctor, exact scope,
-    weekday and priority, with the earliest-starting such rule: times overlap (touching is fine) and
+) -> list[tuple[WindowForm, list[ScheduleRule]]]:
+    """Each new window of an enabled day that overlaps stored active rules of this doctor, exact scope,
+    weekday and priority, with every such rule in start order: times overlap (touching is fine) and
     effective dates meet, the rule `validation` applies within one form. `exclude_rule` is the rule
     being edited, which cannot clash with itself."""
     stored = ScheduleRule.objects.filter(
@@ -347,41 +417,47 @@ def stored_overlaps(
     if exclude_rule is not None:
         stored = stored.exclude(pk=exclude_rule)
     rules = list(stored)
-    overlaps: list[tuple[WindowForm, ScheduleRule]] = []
+    overlaps: list[tuple[WindowForm, list[ScheduleRule]]] = []
     for day in days:
         if not day.enabled:
             continue
         for w in day.windows:
-            clash = next(
-                (
-                    r
-                    for r in rules
-                    if r.day_of_week == day.day_of_week
-                    and r.priority == w.priority
-                    and r.work_start_local < w.work_end
-                    and w.work_start < r.work_end_local
-                    and dates_meet(r.effective_from, r.effective_to, w.effective_from, w.effective_to)
-                ),
-                None,
-            )
-            if clash is not None:
-                overlaps.append((w, clash))
+            clashes = [
+                r
+                for r in rules
+                if r.day_of_week == day.day_of_week
+                and r.priority == w.priority
+                and r.work_start_local < w.work_end
+                and w.work_start < r.work_end_local
+                and dates_meet(r.effective_from, r.effective_to, w.effective_from, w.effective_to)
+            ]
+            if clashes:
+                overlaps.append((w, clashes))
     return overlaps
 
 
-def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm, scope: Scope) -> None:
+def stored_overlap_errors(doctor: Doctor, form: ScheduleForm) -> list[FieldError]:
+    """WINDOWS_OVERLAP for each appended window that meets stored windows, naming every one it meets: what
+    an "add to existing" save refuses and its preview warns about."""
+    errors = []
+    for w, clashes in stored_overlaps(doctor=doctor, scope=form.scope, days=form.days):
+        named = ", ".join(f"{r.work_start_local:%H:%M}–{r.work_end_local:%H:%M}" for r in clashes)
+        plural = "s" if len(clashes) > 1 else ""
+        errors.append(
+            FieldError(
+                f"{w.path}.workStartLocal",
+                "WINDOWS_OVERLAP",
+                f"Overlaps the saved window{plural} {named} of the same priority; change the times or the "
+                "priority, or replace the day instead.",
+            )
+        )
+    return errors
+
+
+def _refuse_overlaps_with_stored(doctor: Doctor, form: ScheduleForm) -> None:
     """Append adds to what is stored, so a new window may not overlap a stored one of the same priority
     (the same rule validation applies within one payload). Runs under the schedule lock."""
-    errors = [
-        FieldError(
-            f"{w.path}.workStartLocal",
-            "WINDOWS_OVERLAP",
-            f"Overlaps the saved window {clash.work_start_local:%H:%M}–"
-            f"{clash.work_end_local:%H:%M} of the same priority; change the times or the "
-            "priority, or replace the day instead.",
-        )
-        for w, clash in stored_overlaps(doctor=doctor, scope=scope, days=form.days)
-    ]
+    errors = stored_overlap_errors(doctor, form)
     if errors:
         raise ValidationFailed(errors)
 

@@ -68,8 +68,9 @@ Decisions where the contract is silent:
 - `form` keeps only what is valid: a window with any error under its path is left out (the earlier window
   of an overlapping pair stays), days with an invalid or duplicate dayOfWeek are left out, a scope id that
   is not the doctor's is left out, and any error under `scope` empties `days` (there is nothing to preview
-  without a scope). An invalid dateRange falls back to the default range. Preview ignores replaceMode and
-  expectedVersion; save ignores dateRange (the form then carries the default range).
+  without a scope). An invalid dateRange falls back to the default range. Preview reads replaceMode (an
+  "append" preview warns about the stored windows it meets) and ignores expectedVersion; save ignores
+  dateRange (the form then carries the default range).
 """
 
 from __future__ import annotations
@@ -507,7 +508,9 @@ def parse_schedule_payload(
         expected_version = _parse_expected_version(data.get("expectedVersion"), errs)
         date_range = default_range
     else:
-        replace_mode, expected_version = DEFAULT_REPLACE_MODE, None
+        # A preview of "add to existing" warns about stored windows it meets, as the save would refuse them;
+        # a replaceMode a save would refuse previews as the default instead (the save reports it).
+        replace_mode, expected_version = _parse_replace_mode(data.get("replaceMode"), _Errors()), None
         date_range = _parse_date_range(data.get("dateRange"), default_range, errs)
     if errs.types:
         raise BadRequest(_in_payload_order(errs.types))

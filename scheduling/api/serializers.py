@@ -120,12 +120,30 @@ def form_days_json(rules: Iterable[ScheduleRule]) -> list[dict[str, Any]]:
 
 
 def preview_json(result: Preview) -> dict[str, Any]:
+    fit = result.service_fit
+    summary: dict[str, Any] = {"totalSlots": result.total_slots, "daysEnabled": result.days_enabled}
+    if fit is not None:
+        summary["service"] = {
+            "id": fit.service.pk,
+            "name": fit.service.name,
+            "durationMinutes": fit.service.duration_minutes,
+        }
+        summary["bookableStarts"] = fit.starts
+        summary["backToBack"] = fit.back_to_back
     return {
-        "summary": {"totalSlots": result.total_slots, "daysEnabled": result.days_enabled},
+        "summary": summary,
         "days": [
             {
                 "date": day.date.isoformat(),
                 "dayOfWeek": day.day_of_week,
+                **(
+                    {
+                        "bookableStarts": fit.starts_by_date.get(day.date, 0),
+                        "backToBack": fit.back_to_back_by_date.get(day.date, 0),
+                    }
+                    if fit is not None
+                    else {}
+                ),
                 "windows": [
                     {
                         "kind": ws.kind,
