@@ -1,5 +1,5 @@
 // The one way the page talks to Django's JSON API: same origin, session cookie, CSRF header on writes.
-import type { ApiFieldError } from "../schedule/types";
+import type { ApiFieldError } from "./types";
 
 /** An error response in the contract's shape (`{ok: false, errors: [...]}`), or a network failure (status 0). */
 export class ApiError extends Error {

@@ -2,12 +2,21 @@
 import { router } from "@inertiajs/react";
 import { Select, Skeleton } from "antd";
 import { lazy, Suspense } from "react";
+import WeeklyHoursTab from "../features/weekly-hours/WeeklyHoursTab";
 import { readCookie } from "../lib/http";
 import Tabs from "../lib/Tabs";
-import type { SchedulePageProps } from "../schedule/types";
-import WeeklyHoursTab from "../schedule/WeeklyHoursTab";
 
-const TimeOffTab = lazy(() => import("../schedule/TimeOffTab"));
+const TimeOffTab = lazy(() => import("../features/time-off/TimeOffTab"));
+
+/** The props Django hands the Inertia page "Schedule" (scheduling/views.py). */
+export interface SchedulePageProps {
+  doctorId: string;
+  timezoneDefault: string;
+  doctors: { id: string; name: string }[];
+  user: { email: string; name: string };
+  logoutUrl: string;
+  adminUrl: string | null;
+}
 
 export default function Schedule(props: SchedulePageProps) {
   const { doctorId, doctors } = props;

@@ -1,0 +1,199 @@
+// Add or edit one time-off / opening entry. Date-times are picked as the doctor's wall-clock time and sent
+// as ISO instants with that zone's offset (so DST is the server's and dayjs-timezone's job, not the browser's).
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space } from "antd";
+import { Controller, useForm, useWatch, type FieldPath } from "react-hook-form";
+import dayjs, { type Dayjs } from "../../lib/dayjs";
+import { ApiError } from "../../lib/http";
+import { SLOT_INTERVALS } from "../../lib/schema";
+import { nextScope } from "../../lib/scope";
+import ScopeSelect from "../../lib/ScopeSelect";
+import { setServerErrors } from "../../lib/serverErrors";
+import { addDays, instantFromWallClock, todayIn } from "../../lib/time";
+import type { RefData } from "../../lib/types";
+import { useCreateException, useUpdateException } from "./api";
+import DateTimeField from "./DateTimeField";
+import { exceptionFormSchema, exceptionIssues, type ExceptionFormValues } from "./schema";
+import type { AvailabilityException, ExceptionRequest } from "./types";
+
+const FIELDS = new Set(["kind", "startsAt", "endsAt", "slotIntervalMinutes", "reason", "scope.appointmentTypeId", "scope.doctorLocationId", "scope.locationRoomId", "scope.consultationMode"]);
+
+function initialValues(exception: AvailabilityException | null): ExceptionFormValues {
+  if (!exception) {
+    return {
+      kind: "blocked",
+      startsAt: null,
+      endsAt: null,
+      slotIntervalMinutes: null,
+      reason: "",
+      scope: { appointmentTypeId: null, doctorLocationId: null, locationRoomId: null, consultationMode: null },
+    };
+  }
+  return {
+    kind: exception.kind,
+    startsAt: exception.startsAt,
+    endsAt: exception.endsAt,
+    slotIntervalMinutes: exception.slotIntervalMinutes,
+    reason: exception.reason,
+    scope: { ...exception.scope },
+  };
+}
+
+export default function ExceptionFormModal(props: {
+  doctorId: string;
+  timezone: string;
+  refdata: RefData | undefined;
+  exception: AvailabilityException | null;
+  onClose: () => void;
+}) {
+  const { doctorId, timezone, refdata, exception, onClose } = props;
+  const { message } = App.useApp();
+  const form = useForm<ExceptionFormValues>({ defaultValues: initialValues(exception), resolver: zodResolver(exceptionFormSchema) });
+  const { control, handleSubmit, setError, formState, getFieldState } = form;
+  const values = useWatch({ control }) as ExceptionFormValues;
+  const create = useCreateException(doctorId);
+  const update = useUpdateException(doctorId);
+  const mutation = exception ? update : create;
+
+  const issues = exceptionIssues(values);
+  const feedback = (...names: string[]) => {
+    for (const name of names) {
+      const shown = formState.submitCount > 0 || getFieldState(name as FieldPath<ExceptionFormValues>, formState).isDirty;
+      const issue = shown ? issues.find((i) => i.path === name) : undefined;
+      if (issue) return { validateStatus: "error" as const, help: issue.message };
+      const server = getFieldState(name as FieldPath<ExceptionFormValues>, formState).error;
+      if (server?.type === "server") return { validateStatus: "error" as const, help: server.message };
+    }
+    return {};
+  };
+
+  const onValid = (valid: ExceptionFormValues) => {
+    const body: ExceptionRequest = {
+      kind: valid.kind,
+      startsAt: valid.startsAt!,
+      endsAt: valid.endsAt!,
+      slotIntervalMinutes: valid.kind === "available" ? valid.slotIntervalMinutes : null,
+      reason: valid.reason.trim(),
+      scope: valid.scope,
+    };
+    const onError = (error: Error) => void setServerErrors(setError, error, (path) => (FIELDS.has(path) ? path : null));
+    const onSuccess = () => {
+      message.success(exception ? "Saved." : valid.kind === "blocked" ? "Time off added." : "Opening added.");
+      onClose();
+    };
+    if (exception) update.mutate({ id: exception.id, body }, { onSuccess, onError });
+    else create.mutate(body, { onSuccess, onError });
+  };
+
+  const today = todayIn(timezone);
+  const day = (date: string) => dayjs(`${date}T00:00:00`);
+  const presets: { label: string; value: [Dayjs, Dayjs] }[] = [
+    { label: "Today (whole day)", value: [day(today), day(addDays(today, 1))] },
+    { label: "Tomorrow (whole day)", value: [day(addDays(today, 1)), day(addDays(today, 2))] },
+    { label: "Next 7 days", value: [day(today), day(addDays(today, 7))] },
+  ];
+  const rootError = formState.errors.root?.server?.message;
+
+  return (
+    <Modal
+      open
+      title={exception ? "Edit time off" : "Add time off"}
+      okText="Save"
+      onOk={() => void handleSubmit(onValid)()}
+      confirmLoading={mutation.isPending}
+      onCancel={onClose}
+      destroyOnHidden
+      mask={{ closable: false }}
+    >
+      <Form layout="vertical" component={false}>
+        {rootError && <Alert className="block" type="error" showIcon title="Not saved." description={rootError} />}
+        {mutation.error && !(mutation.error instanceof ApiError && mutation.error.status === 422) && !rootError && (
+          <Alert className="block" type="error" showIcon title="Not saved." description={mutation.error.message} />
+        )}
+        <Form.Item label="What" {...feedback("kind")}>
+          <Controller
+            control={control}
+            name="kind"
+            render={({ field }) => (
+              <Radio.Group
+                aria-label="What"
+                value={field.value}
+                onChange={(e) => field.onChange(e.target.value)}
+                options={[
+                  { value: "blocked", label: "Time off (no slots)" },
+                  { value: "available", label: "Extra opening (adds slots)" },
+                ]}
+              />
+            )}
+          />
+        </Form.Item>
+        <div className="exception-when">
+          <DateTimeField control={control} name="startsAt" id="exception-start" label={`Starts (${timezone})`} timezone={timezone} feedback={feedback("startsAt")} />
+          <DateTimeField control={control} name="endsAt" id="exception-end" label="Ends" timezone={timezone} feedback={feedback("endsAt")} />
+        </div>
+        <Space wrap size="small" className="exception-presets" aria-label="Quick choices">
+          {presets.map((preset) => (
+            <Button
+              key={preset.label}
+              size="small"
+              onClick={() => {
+                form.setValue("startsAt", instantFromWallClock(preset.value[0], timezone), { shouldDirty: true });
+                form.setValue("endsAt", instantFromWallClock(preset.value[1], timezone), { shouldDirty: true });
+              }}
+            >
+              {preset.label}
+            </Button>
+          ))}
+        </Space>
+        {values.kind === "available" && (
+          <Form.Item label="Slot length" htmlFor="exception-interval" {...feedback("slotIntervalMinutes")}>
+            <Controller
+              control={control}
+              name="slotIntervalMinutes"
+              render={({ field }) => (
+                <Select
+                  id="exception-interval"
+                  value={field.value ?? undefined}
+                  placeholder="Minutes"
+                  options={(refdata?.slotIntervals ?? [...SLOT_INTERVALS]).map((m) => ({ value: m, label: `${m} min` }))}
+                  onChange={(v: number) => field.onChange(v)}
+                />
+              )}
+            />
+          </Form.Item>
+        )}
+        <Form.Item label="Reason" htmlFor="exception-reason" {...feedback("reason")}>
+          <Controller
+            control={control}
+            name="reason"
+            render={({ field }) => (
+              <Input id="exception-reason" maxLength={200} placeholder="e.g. Conference" value={field.value} onChange={(e) => field.onChange(e.target.value)} onBlur={field.onBlur} />
+            )}
+          />
+        </Form.Item>
+        <Controller
+          control={control}
+          name="scope"
+          render={({ field }) => (
+            <fieldset className="exception-scope">
+              <legend className="field-label">Applies to</legend>
+              <ScopeSelect
+                value={field.value}
+                refdata={refdata}
+                onChange={(patch) => field.onChange(nextScope(refdata, field.value, patch))}
+                form={{
+                  idPrefix: "exception",
+                  field: ({ name, label, htmlFor, children }) => (
+                    <Form.Item label={label} htmlFor={htmlFor} {...feedback(name)}>
+                      {children}
+                    </Form.Item>
+                  ),
+                }}
+              />
+            </fieldset>
+          )}
+        />
+      </Form>
+    </Modal>
+  );
+}

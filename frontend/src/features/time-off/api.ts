@@ -1,0 +1,51 @@
+// Every read and write of the Time off tab (TanStack Query), under the query keys in lib/api.ts.
+// A change of time off also changes what the weekly-hours previews show, so those are refreshed too.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { SCHEDULE_API, scheduleKeys } from "../../lib/api";
+import { apiFetch } from "../../lib/http";
+import type { AvailabilityException, ExceptionRequest } from "./types";
+
+export function useExceptions(doctorId: string, range: { start: string; end: string }) {
+  return useQuery({
+    queryKey: scheduleKeys.exceptions(doctorId, range),
+    queryFn: ({ signal }) =>
+      apiFetch<{ exceptions: AvailabilityException[] }>(`${SCHEDULE_API}/exceptions`, { query: { doctorId, ...range }, signal }),
+    select: (data) => data.exceptions,
+  });
+}
+
+function useInvalidateAfterException(doctorId: string) {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: scheduleKeys.exceptionsAll(doctorId) }),
+      queryClient.invalidateQueries({ queryKey: scheduleKeys.previewAll(doctorId) }),
+    ]);
+}
+
+export function useCreateException(doctorId: string) {
+  const invalidate = useInvalidateAfterException(doctorId);
+  return useMutation({
+    mutationFn: (body: ExceptionRequest) =>
+      apiFetch<AvailabilityException>(`${SCHEDULE_API}/exceptions`, { method: "POST", body: { ...body, doctorId } }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateException(doctorId: string) {
+  const invalidate = useInvalidateAfterException(doctorId);
+  return useMutation({
+    // Exception ids are global: PATCH/DELETE need no doctorId.
+    mutationFn: ({ id, body }: { id: string; body: ExceptionRequest }) =>
+      apiFetch<AvailabilityException>(`${SCHEDULE_API}/exceptions/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteException(doctorId: string) {
+  const invalidate = useInvalidateAfterException(doctorId);
+  return useMutation({
+    mutationFn: (id: string) => apiFetch<void>(`${SCHEDULE_API}/exceptions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: invalidate,
+  });
+}

@@ -1,0 +1,85 @@
+// "Weekly hours" tab: pick a scope, see its stored week and the coming weeks, open "Add slot".
+import { PlusOutlined } from "@ant-design/icons";
+import { Alert, Button } from "antd";
+import { useState } from "react";
+import { useRefData } from "../../lib/api";
+import { ALL_SCOPE, nextScope } from "../../lib/scope";
+import ScopeSelect from "../../lib/ScopeSelect";
+import type { Scope } from "../../lib/types";
+import AddSlotModal, { prefetchAddSlotForm } from "./add-slot/AddSlotModal";
+import { useRules } from "./api";
+import AvailabilityCalendar from "./AvailabilityCalendar";
+import WeeklyHours from "./WeeklyHours";
+
+export default function WeeklyHoursTab({ doctorId, timezoneDefault }: { doctorId: string; timezoneDefault: string }) {
+  const [scope, setScope] = useState<Scope>(ALL_SCOPE);
+  const [adding, setAdding] = useState(false);
+  const refdata = useRefData(doctorId);
+  const rules = useRules(doctorId, scope);
+  const timezone = rules.data?.scope.timezone ?? timezoneDefault;
+
+  return (
+    <section aria-label="Weekly hours">
+      <div className="toolbar">
+        {/* Which scope's stored rules the grid and the calendar show. */}
+        <div className="scope-filter" role="group" aria-label="Scope shown">
+          <ScopeSelect
+            value={scope}
+            refdata={refdata.data}
+            onChange={(patch) => setScope(nextScope(refdata.data, scope, patch))}
+            selectProps={{ popupMatchSelectWidth: false }}
+          />
+        </div>
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setAdding(true)}
+          onMouseEnter={prefetchAddSlotForm}
+          onFocus={prefetchAddSlotForm}
+        >
+          Add slot
+        </Button>
+      </div>
+      {(rules.isError || refdata.isError) && (
+        <Alert
+          type="error"
+          showIcon
+          className="block"
+          title="Could not load the schedule."
+          description={(rules.error ?? refdata.error)?.message}
+          action={
+            <Button size="small" onClick={() => void Promise.all([rules.refetch(), refdata.refetch()])}>
+              Retry
+            </Button>
+          }
+        />
+      )}
+      <div className="weekly-layout">
+        <section className="panel" aria-labelledby="weekly-hours-title">
+          <header className="panel-head">
+            <h2 id="weekly-hours-title">Weekly hours</h2>
+            <span className="muted">{timezone}</span>
+          </header>
+          <WeeklyHours days={rules.data?.days} loading={rules.isPending} />
+        </section>
+        <section className="panel" aria-labelledby="coming-weeks-title">
+          <header className="panel-head">
+            <h2 id="coming-weeks-title">Coming weeks</h2>
+          </header>
+          <AvailabilityCalendar doctorId={doctorId} rules={rules.data} />
+        </section>
+      </div>
+      <AddSlotModal
+        open={adding}
+        doctorId={doctorId}
+        initialScope={scope}
+        timezoneDefault={timezone}
+        onClose={() => setAdding(false)}
+        onSaved={(saved) => {
+          setAdding(false);
+          setScope(saved);
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+// The modal's scope: service, location, room (of that location), consultation mode and timezone.
+// Changing service/location/room/mode loads that scope's stored hours; the timezone applies to what you save.
+import { Select } from "antd";
+import { useMemo } from "react";
+import { Controller, useWatch, type Control } from "react-hook-form";
+import ScopeSelect from "../../../lib/ScopeSelect";
+import type { RefData, Scope } from "../../../lib/types";
+import { Field } from "../feedback";
+import type { ScheduleFormValues } from "../schema";
+
+function timezoneOptions(extra: string[]): { value: string; label: string }[] {
+  const zones = new Set<string>(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []);
+  for (const zone of extra) if (zone) zones.add(zone);
+  return [...zones].sort().map((z) => ({ value: z, label: z.replaceAll("_", " ") }));
+}
+
+const common = { popupMatchSelectWidth: false, showSearch: { optionFilterProp: "label" } } as const;
+
+export default function ScopeFields(props: {
+  control: Control<ScheduleFormValues>;
+  refdata: RefData | undefined;
+  timezoneDefault: string;
+  onScopeChange: (patch: Partial<Scope>) => void;
+}) {
+  const { control, refdata, onScopeChange } = props;
+  const scope = useWatch({ control, name: "scope" });
+  const zones = useMemo(() => timezoneOptions([props.timezoneDefault, refdata?.timezoneDefault ?? ""]), [props.timezoneDefault, refdata?.timezoneDefault]);
+
+  return (
+    <div className="scope-fields">
+      <ScopeSelect
+        value={scope}
+        refdata={refdata}
+        onChange={onScopeChange}
+        selectProps={common}
+        form={{
+          idPrefix: "scope",
+          field: ({ name, label, htmlFor, children }) => (
+            <Field names={[name]} label={label} htmlFor={htmlFor}>
+              {children}
+            </Field>
+          ),
+        }}
+      />
+      <Field names={["scope.timezone"]} label="Timezone" htmlFor="scope-timezone">
+        <Controller
+          control={control}
+          name="scope.timezone"
+          render={({ field }) => (
+            <Select
+              id="scope-timezone"
+              {...common}
+              virtual
+              value={field.value}
+              options={zones}
+              onChange={(v: string) => field.onChange(v)}
+              onBlur={field.onBlur}
+            />
+          )}
+        />
+      </Field>
+    </div>
+  );
+}
