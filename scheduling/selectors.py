@@ -71,6 +71,15 @@ def schedule_version(doctor: Doctor) -> str:
     return str(version or 0)
 
 
+def all_rules(doctor: Doctor) -> QuerySet[ScheduleRule]:
+    """Every rule of the doctor, whatever its scope, breaks prefetched, in day and start order."""
+    return (
+        ScheduleRule.objects.filter(doctor=doctor)
+        .prefetch_related("breaks")
+        .order_by("day_of_week", "work_start_local", "priority")
+    )
+
+
 def rules_in_scope(doctor: Doctor, scope: Scope) -> QuerySet[ScheduleRule]:
     """The doctor's rules of exactly `scope`, breaks prefetched, in day and start order."""
     return (

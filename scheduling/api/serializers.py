@@ -324,6 +324,15 @@ class RulesResponseSchema(serializers.Serializer):
     days = DaySchema(many=True)
 
 
+class ScopedRuleSchema(RuleSchema):
+    scope = ScopeSchema()
+
+
+class AllRulesResponseSchema(serializers.Serializer):
+    version = serializers.CharField()
+    rules = ScopedRuleSchema(many=True)
+
+
 class AppointmentTypeRefSchema(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()

@@ -148,6 +148,25 @@ class ScheduleViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
+        parameters=[DOCTOR_ID],
+        responses={200: s.AllRulesResponseSchema, **ERRORS},
+        tags=["schedule"],
+        summary="Every rule of the doctor, each with its scope",
+    )
+    @action(detail=False, methods=["get"], url_path="rules/all")
+    def all_rules(self, request: Request) -> Response:
+        """All the doctor's hours across scopes, each rule with its scope, for one weekly view."""
+        doctor = doctor_for(request)
+        return Response(
+            {
+                "version": selectors.schedule_version(doctor),
+                "rules": [
+                    {**s.rule_json(r), "scope": s.scope_json(r.scope)} for r in selectors.all_rules(doctor)
+                ],
+            }
+        )
+
+    @extend_schema(
         request=s.PreviewRequestSchema, responses={200: s.PreviewResponseSchema, **ERRORS}, tags=["schedule"]
     )
     @action(detail=False, methods=["post"])

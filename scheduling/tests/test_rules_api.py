@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from rest_framework.test import APIClient
 
+from scheduling.models import ScheduleRule
 from scheduling.tests.payloads import brk, day, form, window
 
 RULES = "/api/doctor/schedule/rules"
@@ -116,3 +119,31 @@ def test_another_clinics_doctor_is_404(api: APIClient, demo, path: str) -> None:
 def test_staff_without_doctor_id_is_404(api: APIClient, demo) -> None:
     api.force_authenticate(demo.staff)
     assert api.get(RULES).status_code == 404
+
+
+def test_all_rules_lists_every_scope_with_its_scope(api, demo) -> None:
+    location = demo.doctor.locations.order_by("name").first()
+    ScheduleRule.objects.create(
+        doctor=demo.doctor,
+        timezone="Europe/Athens",
+        day_of_week=1,
+        work_start_local=time(9),
+        work_end_local=time(12),
+        slot_interval_minutes=30,
+    )
+    ScheduleRule.objects.create(
+        doctor=demo.doctor,
+        timezone="Europe/Athens",
+        day_of_week=1,
+        work_start_local=time(14),
+        work_end_local=time(18),
+        slot_interval_minutes=30,
+        location=location,
+    )
+    api.force_authenticate(demo.doctor.user)
+    body = api.get("/api/doctor/schedule/rules/all").json()
+    assert [(r["workStartLocal"], r["scope"]["doctorLocationId"]) for r in body["rules"]] == [
+        ("09:00", None),
+        ("14:00", str(location.pk)),
+    ]
+    assert "version" in body
