@@ -2,17 +2,60 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 import zoneinfo
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from medic.errors import BadRequest, FieldError, ValidationFailed
 
-# The API's one date and instant grammar (years 1900-2200, offsets up to ±14:00), shared with the schedule
-# payloads. It belongs here; it stays in scheduling.validation until that module imports it from here.
-from scheduling.validation import parse_date, parse_instant
+# Dates and instants outside these years are refused: nobody books there, and arithmetic near
+# date.min/date.max (a day of slack, an offset) would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+# [0-9], not \d: \d also matches non-ASCII digits; fullmatch, because $ accepts a trailing newline.
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INSTANT_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def year_ok(value: date) -> bool:
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def instant_ok(value: datetime) -> bool:
+    # ±14:00 is the widest offset any zone uses, and PostgreSQL refuses wider ones.
+    offset = value.utcoffset()
+    return offset is not None and abs(offset) <= timedelta(hours=14) and year_ok(value)
+
+
+def parse_date(value: str) -> date | None:
+    """A real YYYY-MM-DD date within MIN_YEAR..MAX_YEAR, else None: the API's one date grammar."""
+    if _DATE_RE.fullmatch(value) is None:
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None  # the shape is right but the day does not exist (2026-02-30)
+    return parsed if year_ok(parsed) else None
+
+
+def parse_instant(value: object) -> datetime | None:
+    """An ISO 8601 instant that carries its offset ("…Z" or "…+02:00"), in UTC; None when it is not one.
+
+    Offsets are limited to ±14:00 and years to MIN_YEAR..MAX_YEAR: the API's one instant grammar."""
+    if not isinstance(value, str) or not _INSTANT_RE.fullmatch(value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # Checked before the move to UTC: the year is the one the caller wrote.
+    return parsed.astimezone(UTC) if instant_ok(parsed) else None
+
 
 # One message per code: what a caller reads for each problem the reader finds. `{…}` are filled per field.
 MESSAGES: dict[str, str] = {

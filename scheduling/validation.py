@@ -79,13 +79,14 @@ import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Literal
 from uuid import UUID
 
 from medic.clinic.models import ConsultationMode
 from medic.errors import BadRequest, FieldError, ValidationFailed
+from medic.parsing import instant_ok, parse_date, parse_instant, year_ok
 from scheduling.models import SLOT_INTERVALS
 from scheduling.scope import FIELDS as SCOPE_FIELDS
 from scheduling.scope import Scope
@@ -103,17 +104,9 @@ MAX_RANGE_DAYS = 366
 EXCEPTION_KINDS: tuple[str, ...] = ("blocked", "available")
 MAX_REASON_LENGTH = 200
 MAX_EXCEPTION_DAYS = 366
-# Dates and instants outside these years are refused: nobody books there, and arithmetic near
-# date.min/date.max (a day of slack, an offset) would overflow.
-MIN_YEAR, MAX_YEAR = 1900, 2200
-
 # [0-9], not \d: \d also matches non-ASCII digits; fullmatch, because $ accepts a trailing newline.
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_INSTANT_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
-)
 # Present in available_timezones() on some systems but not zones a clinic can be in.
 _NOT_CLINIC_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _TIME_HINT = "Use HH:MM, 24-hour (e.g. 09:30)."
@@ -433,12 +426,12 @@ def check_local_time(value: time, path: str) -> list[FieldError]:
 
 def check_date(value: date, path: str) -> list[FieldError]:
     """INVALID_DATE for a date outside MIN_YEAR..MAX_YEAR."""
-    return [] if _year_ok(value) else [FieldError(path, "INVALID_DATE", _DATE_HINT)]
+    return [] if year_ok(value) else [FieldError(path, "INVALID_DATE", _DATE_HINT)]
 
 
 def check_instant(value: datetime, path: str) -> list[FieldError]:
     """INVALID_DATETIME for an instant `parse_instant` would refuse (no offset, a wider one, a far year)."""
-    return [] if _instant_ok(value) else [FieldError(path, "INVALID_DATETIME", _INSTANT_HINT)]
+    return [] if instant_ok(value) else [FieldError(path, "INVALID_DATETIME", _INSTANT_HINT)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,16 +460,6 @@ def _overlap(earlier: _Span, later: _Span) -> bool:
     if earlier.priority != later.priority or later.start >= earlier.end:
         return False
     return dates_meet(earlier.effective_from, earlier.effective_to, later.effective_from, later.effective_to)
-
-
-def _year_ok(value: date) -> bool:
-    return MIN_YEAR <= value.year <= MAX_YEAR
-
-
-def _instant_ok(value: datetime) -> bool:
-    # ±14:00 is the widest offset any zone uses, and PostgreSQL refuses wider ones.
-    offset = value.utcoffset()
-    return offset is not None and abs(offset) <= timedelta(hours=14) and _year_ok(value)
 
 
 @cache
@@ -874,31 +857,6 @@ def _parse_date(value: object, path: str, errs: _Errors, *, required: bool = Fal
         return parsed
     errs.add(path, "INVALID_DATE", _DATE_HINT)
     return None
-
-
-def parse_date(value: str) -> date | None:
-    """A real YYYY-MM-DD date within MIN_YEAR..MAX_YEAR, else None."""
-    if _DATE_RE.fullmatch(value) is None:
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return None  # the shape is right but the day does not exist (2026-02-30)
-    return parsed if _year_ok(parsed) else None
-
-
-def parse_instant(value: object) -> datetime | None:
-    """An ISO 8601 instant that carries its offset ("…Z" or "…+02:00"), in UTC; None when it is not one.
-
-    Offsets are limited to ±14:00 and years to MIN_YEAR..MAX_YEAR (`check_instant`)."""
-    if not isinstance(value, str) or not _INSTANT_RE.fullmatch(value):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    # Checked before the move to UTC: the year is the one the caller wrote.
-    return parsed.astimezone(UTC) if _instant_ok(parsed) else None
 
 
 # -- request-level fields ---------------------------------------------------------------------------------

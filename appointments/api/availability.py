@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from appointments import availability, selectors
 from appointments.api.serializers import AVAILABILITY, EARLIEST_SLOTS, offer_json, slot_json
-from medic.clinic.models import ConsultationMode
+from medic.clinic.models import AppointmentType, ConsultationMode, Doctor
 from medic.parsing import Reader
 from scheduling.scope import Scope
 
@@ -35,6 +35,16 @@ AVAILABILITY_PARAMS = [
         "timezone", str, description="IANA zone for dates and local times; default the doctor's."
     ),
 ]
+
+
+def read_service(r: Reader, doctor: Doctor, type_id: uuid.UUID | None) -> AppointmentType | None:
+    """The doctor's active service `appointmentTypeId` names, or an UNKNOWN_REFERENCE error on `r`."""
+    if type_id is None:
+        return None
+    service = selectors.offered_service(doctor, type_id)
+    if service is None:
+        r.add("appointmentTypeId", "UNKNOWN_REFERENCE", "Not a service this doctor offers.")
+    return service
 
 
 def _date_range(r: Reader, zone: zoneinfo.ZoneInfo) -> tuple[date, date]:
@@ -63,11 +73,7 @@ def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
     mode = r.choice("consultationMode", ConsultationMode.values)
     zone = r.timezone("timezone") or zoneinfo.ZoneInfo(doctor.effective_timezone)
     first, last = _date_range(r, zone)
-    appointment_type = None
-    if type_id is not None:
-        appointment_type = selectors.offered_service(doctor, type_id)
-        if appointment_type is None:
-            r.add("appointmentTypeId", "UNKNOWN_REFERENCE", "Not a service this doctor offers.")
+    appointment_type = read_service(r, doctor, type_id)
     r.done()
     assert appointment_type is not None  # r.done() refused the request otherwise
     starts = availability.for_doctor(

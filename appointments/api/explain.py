@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appointments import selectors
+from appointments.api.availability import read_service
 from appointments.availability import booking_rules
 from appointments.availability.explain import CODES, Candidate, explain, load_inputs
 from medic.api import camel, iso_utc
@@ -135,11 +136,7 @@ def doctor_availability_explain(request: Request, doctor_id: uuid.UUID) -> Respo
     location_id = r.uuid("doctorLocationId")
     mode = r.choice("consultationMode", ConsultationMode.values)
     zone = r.timezone("timezone") or zoneinfo.ZoneInfo(doctor.effective_timezone)
-    appointment_type = None
-    if type_id is not None:
-        appointment_type = selectors.offered_service(doctor, type_id)
-        if appointment_type is None:
-            r.add("appointmentTypeId", "UNKNOWN_REFERENCE", "Not a service this doctor offers.")
+    appointment_type = read_service(r, doctor, type_id)
     r.done()
     assert appointment_type is not None and (at is not None or day is not None)  # r.done() saw to both
     if at is not None:

@@ -23,16 +23,15 @@ from medic.clinic.authentication import ApiTokenAuthentication
 from medic.clinic.models import ConsultationMode, Doctor
 from medic.clinic.permissions import doctors_actable_by, resolve_doctor
 from medic.errors import FieldError, ValidationFailed
+from medic.parsing import parse_date, parse_instant
 from scheduling import selectors, services
 from scheduling.api import serializers as s
 from scheduling.models import AvailabilityException
 from scheduling.scope import Scope
 from scheduling.validation import (
     Result,
-    parse_date,
     parse_exception_patch,
     parse_exception_payload,
-    parse_instant,
     parse_on_affected,
     parse_schedule_payload,
 )
