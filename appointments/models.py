@@ -26,20 +26,25 @@ class ActorType(models.TextChoices):
 class Status(models.TextChoices):
     HELD = "held", "Held"
     CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
     NO_SHOW = "no_show", "No-show"
     EXPIRED = "expired", "Expired"
 
 
-# Statuses that occupy the doctor's time: the exclusion constraints apply to these rows only.
-ACTIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
+# Statuses that occupy the doctor's time: the exclusion constraints apply to these rows only (a patient who
+# has checked in is still in the diary until the appointment is completed).
+ACTIVE_STATUSES = (Status.HELD, Status.CONFIRMED, Status.CHECKED_IN)
+# Statuses whose time may still move or be given up by a cancellation.
+MOVABLE_STATUSES = (Status.HELD, Status.CONFIRMED)
 
 # Every status change the product allows, in one place (the contract's "no other transition"). A status
 # missing from the values is final. Moving an appointment in time keeps its status: see `can_reschedule`.
 ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.HELD: frozenset({Status.CONFIRMED, Status.EXPIRED, Status.CANCELLED}),
-    Status.CONFIRMED: frozenset({Status.CANCELLED, Status.COMPLETED, Status.NO_SHOW}),
+    Status.CONFIRMED: frozenset({Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW}),
+    Status.CHECKED_IN: frozenset({Status.COMPLETED}),
     Status.CANCELLED: frozenset(),
     Status.COMPLETED: frozenset(),
     Status.NO_SHOW: frozenset(),
@@ -53,8 +58,8 @@ def can_transition(current: str, to: str) -> bool:
 
 
 def can_reschedule(current: str) -> bool:
-    """Only an appointment that still occupies the doctor's time may move to another time."""
-    return current in ACTIVE_STATUSES
+    """Only a held or confirmed appointment may move to another time (a checked-in patient is here)."""
+    return current in MOVABLE_STATUSES
 
 
 def stale_hold_q(now: datetime, prefix: str = "") -> Q:
@@ -120,6 +125,7 @@ class Appointment(models.Model):
     created_by_type = models.CharField(max_length=16, choices=ActorType.choices)
     created_by_id = models.UUIDField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by_type = models.CharField(max_length=16, choices=ActorType.choices, blank=True)
     cancelled_by_id = models.UUIDField(null=True, blank=True)

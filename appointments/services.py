@@ -550,11 +550,27 @@ def keep_outside_hours(appointments: Iterable[Appointment], *, actor: Actor) -> 
     return kept
 
 
+def check_in(a: Appointment, *, actor: Actor, now: datetime | None = None) -> Appointment:
+    """confirmed → checked_in: the patient has arrived (doctor or staff); the time stays taken."""
+    now = now or utcnow()
+    with transaction.atomic():
+        a = _locked(a)
+        if a.status == Status.CHECKED_IN:
+            return a
+        if not can_transition(a.status, Status.CHECKED_IN):
+            raise _wrong_status(a, "checked in")
+        before = snapshot(a)
+        a.status, a.checked_in_at = Status.CHECKED_IN, now
+        a.save(update_fields=["status", "checked_in_at", "updated_at"])
+        _event(a, "checked_in", actor, before)
+    return a
+
+
 FINISHED = (Status.COMPLETED, Status.NO_SHOW)
 
 
 def finish(a: Appointment, *, actor: Actor, outcome: Status, now: datetime | None = None) -> Appointment:
-    """confirmed → completed or no_show, once it has started (doctor or staff)."""
+    """checked_in → completed, confirmed → no_show, once it has started (doctor or staff)."""
     if outcome not in FINISHED:
         raise ValueError(f"finish() closes an appointment as one of {FINISHED}, not {outcome!r}")
     now = now or utcnow()

@@ -40,6 +40,7 @@ def appointment_json(a: Appointment) -> dict[str, Any]:
         "doctorTimezone": a.doctor_timezone,
         "createdBy": actor_json(a.created_by_type, a.created_by_id),
         "confirmedAt": iso_instant_or_none(a.confirmed_at),
+        "checkedInAt": iso_instant_or_none(a.checked_in_at),
         "cancelledAt": iso_instant_or_none(a.cancelled_at),
         "cancelledBy": actor_json(a.cancelled_by_type, a.cancelled_by_id),
         "cancelReason": a.cancel_reason,

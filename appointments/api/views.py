@@ -179,9 +179,15 @@ class AppointmentViewSet(viewsets.ViewSet):
         return self._change(request, pk, services.reschedule, starts_at=starts_at)
 
     @extend_schema(request=None, responses={200: APPOINTMENT}, tags=["booking"])
+    @action(detail=True, methods=["post"], url_path="check_in")
+    def check_in(self, request: Request, pk: str) -> Response:
+        """confirmed → checked_in: the patient has arrived (doctor or staff)."""
+        return self._change(request, pk, services.check_in, patients_may=False)
+
+    @extend_schema(request=None, responses={200: APPOINTMENT}, tags=["booking"])
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        """confirmed → completed (doctor or staff, once it has started)."""
+        """checked_in → completed (doctor or staff, once it has started)."""
         return self._change(request, pk, services.finish, patients_may=False, outcome=Status.COMPLETED)
 
     @extend_schema(request=None, responses={200: APPOINTMENT}, tags=["booking"])

@@ -18,9 +18,10 @@ def test_the_transition_table_is_the_contracts() -> None:
         (Status.HELD, Status.CONFIRMED),
         (Status.HELD, Status.EXPIRED),
         (Status.HELD, Status.CANCELLED),
+        (Status.CONFIRMED, Status.CHECKED_IN),
         (Status.CONFIRMED, Status.CANCELLED),
-        (Status.CONFIRMED, Status.COMPLETED),
         (Status.CONFIRMED, Status.NO_SHOW),
+        (Status.CHECKED_IN, Status.COMPLETED),
     }
     assert set(ALLOWED_TRANSITIONS) == set(Status)
 

@@ -121,6 +121,7 @@ def test_a_future_appointment_cannot_be_completed(
     staff_api: APIClient, patient_api: APIClient, held: dict
 ) -> None:
     patient_api.post(f"/api/appointments/{held['id']}/confirm")
+    staff_api.post(f"/api/appointments/{held['id']}/check_in")
     response = staff_api.post(f"/api/appointments/{held['id']}/complete")
     assert response.status_code == 422 and response.json()["errors"][0]["code"] == "NOT_STARTED"
 
