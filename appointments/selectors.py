@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Collection, Sequence
+from datetime import UTC, date, datetime
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q, QuerySet
 
 from appointments.models import Appointment
@@ -108,3 +110,48 @@ def appointment_list(
         rows = rows.filter(starts_at__lt=end)
     # The id breaks ties so that offset pages never repeat or skip a row.
     return rows.order_by("starts_at", "id")
+
+
+SEARCH_LIMIT = 20
+_DIGITS = re.compile(r"[^0-9]")
+
+
+def patients_of_clinics(clinic_ids: Collection[uuid.UUID]) -> QuerySet[Patient]:
+    """Patients a clinic's staff may see: registered by the clinic, or booked with one of its doctors."""
+    return Patient.objects.filter(
+        Q(clinic_id__in=clinic_ids)
+        | Q(pk__in=Appointment.objects.filter(doctor__clinic_id__in=clinic_ids).values("patient_id"))
+    )
+
+
+def search_patients(
+    clinic_ids: Collection[uuid.UUID], query: str, *, limit: int = SEARCH_LIMIT
+) -> list[Patient]:
+    """Patients of these clinics matching `query` by any part of the name, phone (digits only, so spaces
+    and dashes do not matter) or email, or by date of birth (YYYY-MM-DD or DD/MM/YYYY), best names first.
+    One query; the trigram indexes (pg_trgm) serve the "contains" lookups."""
+    text = query.strip()
+    if not text:
+        return []
+    match = Q(full_name__icontains=text) | Q(email__icontains=text)
+    digits = _DIGITS.sub("", text)
+    if len(digits) >= 3:
+        match |= Q(phone_digits__contains=digits)
+    born = _date_of_birth(text)
+    if born is not None:
+        match |= Q(date_of_birth=born)
+    return list(
+        patients_of_clinics(clinic_ids)
+        .filter(match)
+        .annotate(similarity=TrigramSimilarity("full_name", text))
+        .order_by("-similarity", "full_name")[:limit]
+    )
+
+
+def _date_of_birth(text: str) -> date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_vite",
     "inertia",
+    "django_htmx",
+    "template_partials",
     "procrastinate.contrib.django",
     "medic.clinic",
     "scheduling",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "inertia.middleware.InertiaMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "medic.urls"

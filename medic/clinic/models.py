@@ -12,8 +12,10 @@ from typing import ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Func, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -183,12 +185,24 @@ class Patient(UUIDModel):
     full_name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The phone's digits only, kept by the database, so "5550101" finds "+30 210 555 0101".
+    phone_digits = models.GeneratedField(
+        expression=Func(F("phone"), Value("[^0-9]"), Value(""), Value("g"), function="regexp_replace"),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+    )
     date_of_birth = models.DateField(null=True, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
     class Meta:
         ordering = ["full_name"]
-        indexes = [models.Index(Lower("email"), name="patient_email_ci_idx")]
+        indexes = [
+            models.Index(Lower("email"), name="patient_email_ci_idx"),
+            # The front desk finds patients by any part of a name, phone or email (pg_trgm).
+            GinIndex(fields=["full_name"], opclasses=["gin_trgm_ops"], name="patient_name_trgm_idx"),
+            GinIndex(fields=["phone_digits"], opclasses=["gin_trgm_ops"], name="patient_phone_trgm_idx"),
+            GinIndex(fields=["email"], opclasses=["gin_trgm_ops"], name="patient_email_trgm_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
