@@ -26,7 +26,7 @@ void createInertiaApp({
     createRoot(el).render(
       <StrictMode>
         <QueryClientProvider client={queryClient}>
-          <ConfigProvider theme={{ token: { colorPrimary: "#1f6feb", borderRadius: 6 } }}>
+          <ConfigProvider theme={{ token: { colorPrimary: "#175cd3", borderRadius: 6, colorTextTertiary: "#5b6474", colorTextDescription: "#5b6474", colorTextPlaceholder: "#6b7280", colorTextQuaternary: "#6b7280" } }}>
             <AntApp>
               <App {...props} />
             </AntApp>

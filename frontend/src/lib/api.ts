@@ -16,6 +16,9 @@ export const scheduleKeys = {
   preview: (doctorId: string, payloadHash: string | null) => ["schedule_preview", doctorId, payloadHash] as const,
   exceptionsAll: (doctorId: string) => ["schedule_exceptions", doctorId] as const,
   exceptions: (doctorId: string, range: { start: string; end: string }) => ["schedule_exceptions", doctorId, range] as const,
+  /** What patients can book and have booked (availability, appointments, explain): refreshed by every write. */
+  calendarAll: (doctorId: string) => ["schedule_calendar", doctorId] as const,
+  calendar: (doctorId: string, what: string, params: Record<string, string | null>) => ["schedule_calendar", doctorId, what, params] as const,
 };
 
 export function useRefData(doctorId: string) {

@@ -29,4 +29,29 @@ describe("typed times", () => {
     expect(parseTypedTime("12:60")).toBeNull();
     expect(parseTypedTime("noon")).toBeNull();
   });
+
+  it.each(["0930", "930", "9:30", "9.30", "09:30", " 9:30 ", "9:30am", "9.30 AM"])("reads %s as 09:30", async (text) => {
+    const { parseTypedTime } = await import("./time");
+    expect(parseTypedTime(text)).toBe("09:30");
+  });
+
+  it.each([
+    ["9am", "09:00"],
+    ["9 am", "09:00"],
+    ["9 a.m.", "09:00"],
+    ["9", "09:00"],
+    ["9:30pm", "21:30"],
+    ["21:00", "21:00"],
+    ["12am", "00:00"],
+    ["12 pm", "12:00"],
+    ["0000", "00:00"],
+  ])("reads %s as %s", async (text, time) => {
+    const { parseTypedTime } = await import("./time");
+    expect(parseTypedTime(text)).toBe(time);
+  });
+
+  it.each(["", "13pm", "0am", "9:3", "9:30:00", "25", "ab", "9 30", "9:75"])("refuses %j", async (text) => {
+    const { parseTypedTime } = await import("./time");
+    expect(parseTypedTime(text)).toBeNull();
+  });
 });

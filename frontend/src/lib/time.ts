@@ -67,11 +67,24 @@ export function instantFromWallClock(value: Dayjs, timezone: string): string {
   return dayjs.tz(value.format("YYYY-MM-DDTHH:mm:ss"), timezone).format("YYYY-MM-DDTHH:mm:ssZ");
 }
 
-/** What a doctor types into a time field → "HH:MM" ("9:00", "0900", "09:00" → "09:00"), or null. */
+/**
+ * What a doctor types into a time field → "HH:MM", or null. Accepts 24-hour "0930", "930", "9:30", "9.30",
+ * "21:00", "9" and 12-hour "9am", "9 am", "9:30pm", "12am" (midnight), "12 pm" (noon).
+ */
 export function parseTypedTime(text: string): string | null {
-  const match = /^\s*([0-9]{1,2}):?([0-9]{2})\s*$/.exec(text);
+  const match = /^\s*([0-9]{1,2})(?:[:.h]?([0-9]{2}))?\s*(?:([ap])\.?\s*m?\.?)?\s*$/i.exec(text);
   if (!match) return null;
-  const [h, m] = [Number(match[1]), Number(match[2])];
-  if (h > 23 || m > 59) return null;
+  let h = Number(match[1]);
+  const m = match[2] === undefined ? 0 : Number(match[2]);
+  const half = match[3]?.toLowerCase();
+  if (m > 59) return null;
+  if (half) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (half === "p" ? 12 : 0);
+  } else if (h > 23) return null;
+  // A bare "9" or "12" is an hour; a bare 3-4 digit number is HMM/HHMM (matched above as hour + minutes).
   return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
 }
+
+/** What a time field says when what was typed is not a time. */
+export const TYPED_TIME_HINT = "Use a time like 09:30";

@@ -25,4 +25,18 @@ export interface ApiFieldError {
   path: string;
   code: string;
   message: string;
+  /** BOOKINGS_AFFECTED only: the bookings the change would leave outside bookable time. */
+  appointments?: AffectedAppointment[];
 }
+
+/** A booking a schedule change would strand (BOOKINGS_AFFECTED in a preview warning or a 409). */
+export interface AffectedAppointment {
+  id: string;
+  /** UTC instant. */
+  startsAt: string;
+  patientName: string;
+  service: string;
+}
+
+/** What to do with the bookings a change strands: keep them (marked outside hours) or cancel them. */
+export type AffectedAnswer = "keep" | "cancel";

@@ -6,13 +6,23 @@
 // ourselves; a value picked in the popup still arrives through the picker's onChange.
 import { useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 
-export function useTypedEntry<T>(parse: (text: string) => T | null, commit: (value: T) => void) {
+export function useTypedEntry<T>(
+  parse: (text: string) => T | null,
+  commit: (value: T) => void,
+  /** Something was typed that `parse` refuses (not called for an emptied field); `null`: what was typed is fine again. */
+  onUnreadable?: (text: string | null) => void,
+) {
   const [open, setOpen] = useState(false);
   const typed = useRef<string | null>(null);
   const flush = (): boolean => {
-    const value = typed.current === null ? null : parse(typed.current);
+    const text = typed.current;
+    const value = text === null ? null : parse(text);
     typed.current = null;
-    if (value === null) return false;
+    if (value === null) {
+      if (text !== null && text.trim() !== "") onUnreadable?.(text);
+      return false;
+    }
+    onUnreadable?.(null);
     commit(value);
     return true;
   };
@@ -40,7 +50,10 @@ export function useTypedEntry<T>(parse: (text: string) => T | null, commit: (val
         </div>
       ),
       onKeyDown: (event: KeyboardEvent<HTMLElement>) => {
-        if (event.key === "Enter" && flush()) {
+        if (event.key !== "Enter") return;
+        const unreadable = typed.current !== null && typed.current.trim() !== "" && parse(typed.current) === null;
+        if (flush() || unreadable) {
+          // An unreadable entry keeps its text (so it can be corrected) and says why instead of reverting.
           event.preventDefault();
           setOpen(false);
         }
@@ -54,6 +67,7 @@ export function useTypedEntry<T>(parse: (text: string) => T | null, commit: (val
      */
     picked: (value: T | null) => {
       if (typed.current !== null && parse(typed.current) === value) typed.current = null;
+      if (value !== null) onUnreadable?.(null);
     },
   };
 }

@@ -4,6 +4,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space } from "antd";
 import { Controller, useForm, useWatch, type FieldPath } from "react-hook-form";
 import dayjs, { type Dayjs } from "../../lib/dayjs";
+import { affectedAppointments, isBookingsAffected } from "../../lib/affected";
+import AffectedBookings from "../../lib/AffectedBookings";
 import { ApiError } from "../../lib/http";
 import { SLOT_INTERVALS } from "../../lib/schema";
 import { nextScope } from "../../lib/scope";
@@ -27,6 +29,7 @@ function initialValues(exception: AvailabilityException | null): ExceptionFormVa
       slotIntervalMinutes: null,
       reason: "",
       scope: { appointmentTypeId: null, doctorLocationId: null, locationRoomId: null, consultationMode: null },
+      onAffectedBookings: null,
     };
   }
   return {
@@ -36,6 +39,7 @@ function initialValues(exception: AvailabilityException | null): ExceptionFormVa
     slotIntervalMinutes: exception.slotIntervalMinutes,
     reason: exception.reason,
     scope: { ...exception.scope },
+    onAffectedBookings: null,
   };
 }
 
@@ -75,8 +79,11 @@ export default function ExceptionFormModal(props: {
       slotIntervalMinutes: valid.kind === "available" ? valid.slotIntervalMinutes : null,
       reason: valid.reason.trim(),
       scope: valid.scope,
+      ...(valid.onAffectedBookings ? { onAffectedBookings: valid.onAffectedBookings } : {}),
     };
-    const onError = (error: Error) => void setServerErrors(setError, error, (path) => (FIELDS.has(path) ? path : null));
+    // A 409 BOOKINGS_AFFECTED is shown as the list of bookings with the keep/cancel question, not as an error.
+    const onError = (error: Error) =>
+      void (isBookingsAffected(error) || setServerErrors(setError, error, (path) => (FIELDS.has(path) ? path : null)));
     const onSuccess = () => {
       message.success(exception ? "Saved." : valid.kind === "blocked" ? "Time off added." : "Opening added.");
       onClose();
@@ -93,6 +100,7 @@ export default function ExceptionFormModal(props: {
     { label: "Next 7 days", value: [day(today), day(addDays(today, 7))] },
   ];
   const rootError = formState.errors.root?.server?.message;
+  const refusal = isBookingsAffected(mutation.error) ? mutation.error : null;
 
   return (
     <Modal
@@ -107,7 +115,7 @@ export default function ExceptionFormModal(props: {
     >
       <Form layout="vertical" component={false}>
         {rootError && <Alert className="block" type="error" showIcon title="Not saved." description={rootError} />}
-        {mutation.error && !(mutation.error instanceof ApiError && mutation.error.status === 422) && !rootError && (
+        {mutation.error && !refusal && !(mutation.error instanceof ApiError && mutation.error.status === 422) && !rootError && (
           <Alert className="block" type="error" showIcon title="Not saved." description={mutation.error.message} />
         )}
         <Form.Item label="What" {...feedback("kind")}>
@@ -193,6 +201,21 @@ export default function ExceptionFormModal(props: {
             </fieldset>
           )}
         />
+        {refusal && (
+          <Controller
+            control={control}
+            name="onAffectedBookings"
+            render={({ field }) => (
+              <AffectedBookings
+                appointments={affectedAppointments(refusal.errors)}
+                timezone={timezone}
+                value={field.value ?? null}
+                onChange={field.onChange}
+                asked
+              />
+            )}
+          />
+        )}
       </Form>
     </Modal>
   );

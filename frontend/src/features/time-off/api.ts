@@ -20,6 +20,7 @@ function useInvalidateAfterException(doctorId: string) {
     Promise.all([
       queryClient.invalidateQueries({ queryKey: scheduleKeys.exceptionsAll(doctorId) }),
       queryClient.invalidateQueries({ queryKey: scheduleKeys.previewAll(doctorId) }),
+      queryClient.invalidateQueries({ queryKey: scheduleKeys.calendarAll(doctorId) }),
     ]);
 }
 

@@ -14,6 +14,8 @@ const exceptionShape = z.object({
   slotIntervalMinutes: z.nullable(z.number()),
   reason: z.string(),
   scope: scopeSchema,
+  /** Bookings this time off would strand (a 409 BOOKINGS_AFFECTED): keep or cancel them; null until asked. */
+  onAffectedBookings: z.optional(z.nullable(z.enum(["keep", "cancel"]))),
 });
 
 export type ExceptionFormValues = z.infer<typeof exceptionShape>;

@@ -1,6 +1,6 @@
 // The JSON shapes of the time-off endpoints (exceptions; CONTRACT.md; scheduling/api/serializers.py),
 // camelCase as sent. Shapes both tabs use are in lib/types.ts.
-import type { Scope } from "../../lib/types";
+import type { AffectedAnswer, Scope } from "../../lib/types";
 
 export type ExceptionKind = "blocked" | "available";
 
@@ -23,4 +23,5 @@ export interface ExceptionRequest {
   slotIntervalMinutes: number | null;
   reason: string;
   scope: Scope;
+  onAffectedBookings?: AffectedAnswer;
 }

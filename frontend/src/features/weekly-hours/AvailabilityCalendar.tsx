@@ -1,76 +1,59 @@
-// The coming weeks as a calendar: what the stored rules (plus time off and openings) give, day by day,
-// from the preview endpoint — so a doctor sees their week rather than reads it.
-import { Alert, Segmented, Skeleton, Tooltip } from "antd";
+// "Coming weeks": a month at a time, each day's free slots (what patients can book for one service) against
+// its bookings, time off with its reason, and — for a day with no free slots — why (the explain endpoint).
+// Clicking a day lists its candidate times; clicking a time says why it is (not) bookable.
+import { LeftOutlined, RightOutlined } from "@ant-design/icons";
+import { Alert, Button, Skeleton } from "antd";
 import { useMemo, useState } from "react";
 import dayjs from "../../lib/dayjs";
-import { todayIn, toMinutes } from "../../lib/time";
-import { usePreview } from "./api";
+import { todayIn } from "../../lib/time";
+import type { RefData, Scope } from "../../lib/types";
+import { useBookings, useExplainDay, useExplainDays, useFreeSlots, useTimeOff, type CalendarQuery } from "./api";
+import { dayTotals, monthGrid, shiftMonth, timeOffByDate, whyNoSlots } from "./calendar";
 import { DAY_LONG, DAY_SHORT } from "./days";
-import { payloadHash, previewRange } from "./payload";
-import type { PreviewDay, PreviewWindow, RulesResponse } from "./types";
-import { timeAxis } from "./WeeklyHours";
 
-interface Segment {
-  start: string;
-  end: string;
-  kind: PreviewWindow["kind"];
-}
-
-/** Consecutive slots of a window merged into the stretches a doctor would draw on paper. */
-export function segments(day: PreviewDay): Segment[] {
-  const out: Segment[] = [];
-  for (const window of day.windows) {
-    let current: Segment | null = null;
-    for (const slot of window.slots) {
-      if (current && current.end === slot.startLocal) current.end = slot.endLocal;
-      else {
-        current = { start: slot.startLocal, end: slot.endLocal, kind: window.kind };
-        out.push(current);
-      }
-    }
-  }
-  return out.sort((a, b) => a.start.localeCompare(b.start));
-}
-
-export default function AvailabilityCalendar({ doctorId, rules }: { doctorId: string; rules: RulesResponse | undefined }) {
-  const [weeks, setWeeks] = useState<number>(2);
-  const timezone = rules?.scope.timezone ?? "UTC";
+export default function AvailabilityCalendar(props: { doctorId: string; scope: Scope; refdata: RefData | undefined; timezone: string }) {
+  const { doctorId, scope, refdata, timezone } = props;
   const today = todayIn(timezone);
-  const request = useMemo(() => {
-    if (!rules) return null;
-    const body = { doctorId, scope: rules.scope, days: rules.days, dateRange: previewRange(today, weeks) };
-    return { hash: payloadHash(body), body };
-  }, [doctorId, rules, today, weeks]);
-  const preview = usePreview(doctorId, request);
+  const [month, setMonth] = useState(today.slice(0, 7));
+  const [selected, setSelected] = useState<string | null>(null);
+  const dates = useMemo(() => monthGrid(month), [month]);
+  const range = { start: dates[0], end: dates[dates.length - 1] };
+  const serviceId = scope.appointmentTypeId ?? refdata?.appointmentTypes[0]?.id ?? null;
+  const service = refdata?.appointmentTypes.find((t) => t.id === serviceId);
+  const query: CalendarQuery | null = serviceId
+    ? { appointmentTypeId: serviceId, doctorLocationId: scope.doctorLocationId, consultationMode: scope.consultationMode }
+    : null;
 
-  const range = previewRange(today, weeks);
-  const first = dayjs(range.start);
-  const gridStart = first.subtract((first.day() + 6) % 7, "day"); // the Monday on or before the start
-  const cells = Array.from({ length: weeks * 7 + ((first.day() + 6) % 7 ? 7 : 0) }, (_, i) => gridStart.add(i, "day").format("YYYY-MM-DD"));
-  // Trim a trailing week that lies wholly after the range.
-  while (cells.length > 7 && cells[cells.length - 7] > range.end) cells.splice(cells.length - 7, 7);
-  const byDate = new Map((preview.data?.days ?? []).map((d) => [d.date, d]));
-  const axis = timeAxis((preview.data?.days ?? []).flatMap((d) => d.windows));
+  const free = useFreeSlots(doctorId, query, range);
+  const bookings = useBookings(doctorId, {
+    start: dayjs.tz(`${range.start}T00:00:00`, timezone).format(),
+    end: dayjs.tz(`${range.end}T00:00:00`, timezone).add(1, "day").format(),
+  });
+  const timeOff = useTimeOff(doctorId, range);
+  const totals = useMemo(() => dayTotals(free.data ?? [], bookings.data ?? [], timezone), [free.data, bookings.data, timezone]);
+  const off = useMemo(() => timeOffByDate(timeOff.data ?? [], dates, timezone), [timeOff.data, dates, timezone]);
+  // Days of this month, from today on, without a free slot: ask why (once the free slots are known).
+  const empty = free.data ? dates.filter((d) => d >= today && d.startsWith(month) && !totals.get(d)?.free) : [];
+  const explained = useExplainDays(doctorId, query, empty);
+  const why = new Map(empty.map((d, i) => [d, whyNoSlots(explained[i]?.data)]));
 
   return (
     <div className="calendar">
       <div className="calendar-head">
-        <Segmented
-          aria-label="Weeks shown"
-          size="small"
-          value={weeks}
-          onChange={(v) => setWeeks(Number(v))}
-          options={[
-            { value: 2, label: "2 weeks" },
-            { value: 4, label: "4 weeks" },
-          ]}
-        />
-        <span className="muted">
-          {preview.data ? `${preview.data.summary.totalSlots} slots in ${weeks} weeks, before bookings` : "\u00a0"}
-        </span>
+        <Button size="small" icon={<LeftOutlined />} aria-label="Previous month" onClick={() => setMonth(shiftMonth(month, -1))} />
+        <strong className="calendar-month" aria-live="polite">
+          {dayjs(`${month}-01`).format("MMMM YYYY")}
+        </strong>
+        <Button size="small" icon={<RightOutlined />} aria-label="Next month" onClick={() => setMonth(shiftMonth(month, 1))} />
+        {month !== today.slice(0, 7) && (
+          <Button size="small" type="link" onClick={() => setMonth(today.slice(0, 7))}>
+            Today
+          </Button>
+        )}
+        <span className="muted calendar-service">{service ? `Free slots for ${service.name}` : "No service to show slots for"}</span>
       </div>
-      {preview.isError && <Alert type="error" showIcon title="Could not load the coming weeks." />}
-      <div className={`calendar-grid${preview.isFetching ? " is-refreshing" : ""}`} role="table" aria-label="Availability in the coming weeks" aria-busy={preview.isFetching}>
+      {(free.isError || bookings.isError) && <Alert type="error" showIcon title="Could not load the calendar." description={(free.error ?? bookings.error)?.message} />}
+      <div className={`calendar-grid${free.isFetching ? " is-refreshing" : ""}`} role="table" aria-label={`Availability in ${dayjs(`${month}-01`).format("MMMM YYYY")}`}>
         <div role="row" className="calendar-row">
           {DAY_SHORT.map((d) => (
             <div role="columnheader" key={d} className="calendar-dow">
@@ -78,64 +61,135 @@ export default function AvailabilityCalendar({ doctorId, rules }: { doctorId: st
             </div>
           ))}
         </div>
-        {Array.from({ length: cells.length / 7 }, (_, w) => (
-          <div role="row" className="calendar-row" key={w}>
-            {cells.slice(w * 7, w * 7 + 7).map((date) => {
-              const inRange = date >= range.start && date <= range.end;
-              const day = byDate.get(date);
-              return (
-                <CalendarCell key={date} date={date} day={day} axis={axis} inRange={inRange} isToday={date === today} loading={!preview.data} />
-              );
-            })}
+        {Array.from({ length: dates.length / 7 }, (_, w) => (
+          <div role="row" className="calendar-row" key={dates[w * 7]}>
+            {dates.slice(w * 7, w * 7 + 7).map((date) => (
+              <CalendarDay
+                key={date}
+                date={date}
+                inMonth={date.startsWith(month)}
+                isPast={date < today}
+                isToday={date === today}
+                loading={!free.data && query !== null}
+                free={totals.get(date)?.free ?? 0}
+                booked={totals.get(date)?.booked ?? 0}
+                timeOff={off.get(date) ?? null}
+                why={why.get(date) ?? null}
+                selected={selected === date}
+                onSelect={() => setSelected(selected === date ? null : date)}
+              />
+            ))}
           </div>
         ))}
       </div>
-      <div className="calendar-legend muted" aria-hidden="true">
-        <span className="legend-swatch legend-rule" /> weekly hours <span className="legend-swatch legend-opening" /> extra openings
+      <div className="calendar-legend muted">
+        <span className="legend-swatch legend-free" /> free <span className="legend-swatch legend-booked" /> booked <span className="legend-swatch legend-off" /> time off
       </div>
+      {selected && <DayTimes doctorId={doctorId} query={query} date={selected} onClose={() => setSelected(null)} />}
     </div>
   );
 }
 
-function CalendarCell(props: { date: string; day: PreviewDay | undefined; axis: [number, number]; inRange: boolean; isToday: boolean; loading: boolean }) {
-  const { date, day, axis, inRange, isToday, loading } = props;
+function CalendarDay(props: {
+  date: string;
+  inMonth: boolean;
+  isPast: boolean;
+  isToday: boolean;
+  loading: boolean;
+  free: number;
+  booked: number;
+  timeOff: string | null;
+  why: string | null;
+  selected: boolean;
+  onSelect: () => void;
+}) {
+  const { date, free, booked, timeOff, why } = props;
   const d = dayjs(date);
   const label = d.format("D MMM");
-  if (!inRange) return <div role="cell" className="calendar-cell calendar-cell-out" aria-hidden="true" />;
-  if (loading) {
-    return (
-      <div role="cell" className="calendar-cell">
-        <div className="calendar-date">{label}</div>
-        <Skeleton.Node active style={{ width: "100%", height: 72 }}>
+  const longName = `${DAY_LONG[(d.day() + 6) % 7]} ${d.format("D MMMM")}`;
+  const summary = [`${free} free`, `${booked} booked`, timeOff ? `time off: ${timeOff}` : "", !free && why ? why : ""].filter(Boolean).join(", ");
+  const classes = ["calendar-cell", props.inMonth ? "" : "calendar-cell-out", props.isPast ? "calendar-past" : "", props.isToday ? "calendar-today" : "", free ? "" : "calendar-empty", timeOff ? "calendar-off" : "", props.selected ? "calendar-selected" : ""];
+  return (
+    <button
+      type="button"
+      role="cell"
+      data-testid={`calendar-day-${date}`}
+      className={classes.filter(Boolean).join(" ")}
+      aria-label={`${longName}: ${summary}`}
+      aria-pressed={props.selected}
+      onClick={props.onSelect}
+    >
+      <span className="calendar-date">{label}</span>
+      {props.loading ? (
+        <Skeleton.Node active style={{ width: "100%", height: 28 }}>
           <span />
         </Skeleton.Node>
-      </div>
-    );
-  }
-  const segs = day ? segments(day) : [];
-  const count = day ? day.windows.reduce((n, w) => n + w.slots.length, 0) : 0;
-  const span = axis[1] - axis[0];
-  const text = segs.length ? segs.map((s) => `${s.start}–${s.end}${s.kind === "opening" ? " (opening)" : ""}`).join(", ") : "no slots";
+      ) : (
+        <>
+          {(free > 0 || booked > 0) && (
+            <span className="calendar-counts">
+              {free > 0 && <span className="calendar-free">{free} free</span>}
+              {booked > 0 && <span className="calendar-booked">{booked} booked</span>}
+            </span>
+          )}
+          {timeOff && <span className="calendar-timeoff">Time off: {timeOff}</span>}
+          {!free && !timeOff && why && !props.isPast && <span className="calendar-why">{why}</span>}
+        </>
+      )}
+    </button>
+  );
+}
+
+/** One day's candidate times; a time clicked shows why it is or is not bookable. */
+function DayTimes({ doctorId, query, date, onClose }: { doctorId: string; query: CalendarQuery | null; date: string; onClose: () => void }) {
+  const explained = useExplainDay(doctorId, query, date);
+  const [shown, setShown] = useState<string | null>(null);
+  const candidates = explained.data?.candidates ?? [];
+  const current = candidates.find((c) => c.startLocal === shown);
+  const d = dayjs(date);
   return (
-    <Tooltip title={`${DAY_LONG[(d.day() + 6) % 7]} ${label}: ${count} slots${segs.length ? ` — ${text}` : ""}`}>
-      <div
-        role="cell"
-        tabIndex={0}
-        className={`calendar-cell${isToday ? " calendar-today" : ""}${count ? "" : " calendar-empty"}`}
-        aria-label={`${DAY_LONG[(d.day() + 6) % 7]} ${label}: ${count} slots, ${text}`}
-      >
-        <div className="calendar-date">
-          {label}
-          <span className="calendar-count">{count || ""}</span>
+    <section className="day-times" aria-label={`Times on ${d.format("D MMMM")}`} data-testid="day-times">
+      <header className="day-times-head">
+        <strong>
+          {DAY_LONG[(d.day() + 6) % 7]} {d.format("D MMMM YYYY")}
+        </strong>
+        <Button size="small" type="text" onClick={onClose}>
+          Close
+        </Button>
+      </header>
+      {explained.isPending && query ? (
+        <Skeleton active title={false} paragraph={{ rows: 2 }} />
+      ) : candidates.length === 0 ? (
+        <p className="muted">No working hours on this day.</p>
+      ) : (
+        <div className="day-times-list" role="group" aria-label="Times">
+          {candidates.map((c) => (
+            <Button
+              key={`${c.startLocal}-${c.startUtc}`}
+              size="small"
+              className={c.bookable ? "time-free" : "time-blocked"}
+              aria-pressed={shown === c.startLocal}
+              onClick={() => setShown(shown === c.startLocal ? null : c.startLocal)}
+            >
+              {c.startLocal}
+            </Button>
+          ))}
         </div>
-        <div className="calendar-day-track" aria-hidden="true">
-          {segs.map((s, i) => {
-            const top = ((toMinutes(s.start) - axis[0]) / span) * 100;
-            const height = ((toMinutes(s.end) - toMinutes(s.start)) / span) * 100;
-            return <span key={i} className={`calendar-seg calendar-seg-${s.kind}`} style={{ top: `${top}%`, height: `${Math.max(height, 2)}%` }} />;
-          })}
+      )}
+      {current && (
+        <div className="day-times-why" aria-live="polite" data-testid="time-reasons">
+          <strong>{current.startLocal}</strong>{" "}
+          {current.bookable ? (
+            "is free: patients can book it."
+          ) : (
+            <ul className="plain-list">
+              {current.reasons.map((r) => (
+                <li key={r.code}>{r.message}</li>
+              ))}
+            </ul>
+          )}
         </div>
-      </div>
-    </Tooltip>
+      )}
+    </section>
   );
 }

@@ -3,7 +3,9 @@
 import { Skeleton, Tooltip } from "antd";
 import { fromMinutes, toMinutes } from "../../lib/time";
 import { DAY_LONG, DAY_SHORT } from "./days";
-import type { DayJson, WindowJson } from "./types";
+import type { RefData } from "../../lib/types";
+import { scopeBadge, type ScopedRule } from "./allHours";
+import type { WindowJson } from "./types";
 
 const DEFAULT_AXIS: [number, number] = [8 * 60, 18 * 60];
 
@@ -34,17 +36,16 @@ function windowText(w: WindowJson): string {
   return `${w.workStartLocal}–${w.workEndLocal} (${extra.join("; ")})`;
 }
 
-export default function WeeklyHours({ days, loading }: { days: DayJson[] | undefined; loading: boolean }) {
-  if (loading && !days) {
+export default function WeeklyHours({ week, refdata, timezone, loading }: { week: ScopedRule[][] | undefined; refdata: RefData | undefined; timezone: string; loading: boolean }) {
+  if (loading && !week) {
     return (
       <div data-testid="weekly-hours" className="weekly-hours" aria-busy="true">
         <Skeleton active title={false} paragraph={{ rows: 7 }} />
       </div>
     );
   }
-  const byDay = new Map((days ?? []).map((d) => [d.dayOfWeek, d]));
-  const all = (days ?? []).flatMap((d) => (d.enabled ? d.windows : []));
-  const axis = timeAxis(all);
+  const days = week ?? [[], [], [], [], [], [], []];
+  const axis = timeAxis(days.flat());
   const ticks: number[] = [];
   for (let m = axis[0]; m <= axis[1]; m += axis[1] - axis[0] > 12 * 60 ? 180 : 120) ticks.push(m);
   return (
@@ -60,29 +61,30 @@ export default function WeeklyHours({ days, loading }: { days: DayJson[] | undef
         </div>
       </div>
       {DAY_SHORT.map((short, i) => {
-        const day = byDay.get(i + 1);
-        const windows = day?.enabled ? [...day.windows].sort((a, b) => a.workStartLocal.localeCompare(b.workStartLocal)) : [];
+        const windows = days[i];
         return (
           <div key={short} className={`wh-row${windows.length ? "" : " wh-row-off"}`} data-testid={`weekly-day-${i + 1}`}>
             <div className="wh-day" title={DAY_LONG[i]}>
               {short}
             </div>
             <div className="wh-track" aria-hidden="true">
-              {windows.map((w, k) => (
-                <WindowBar key={k} window={w} axis={axis} />
+              {windows.map((w) => (
+                <WindowBar key={w.id} window={w} axis={axis} />
               ))}
             </div>
             <div className="wh-text">
               {windows.length ? (
-                windows.map((w, k) => (
-                  <div key={k} className="wh-window-text" title={windowText(w)}>
+                windows.map((w) => (
+                  <div key={w.id} className="wh-window-text" title={windowText(w)}>
                     {`${w.workStartLocal}–${w.workEndLocal}`}
                     <span className="muted">
                       {` · ${w.slotIntervalMinutes} min`}
                       {w.breaks.length ? ` · ${w.breaks.length} break${w.breaks.length > 1 ? "s" : ""}` : ""}
                       {w.priority ? ` · priority ${w.priority}` : ""}
                       {w.effectiveFrom || w.effectiveTo ? " · dated" : ""}
-                    </span>
+                      {w.timezone !== timezone ? ` · ${w.timezone}` : ""}
+                    </span>{" "}
+                    <span className="scope-badge">{scopeBadge(refdata, w.scope)}</span>
                   </div>
                 ))
               ) : (

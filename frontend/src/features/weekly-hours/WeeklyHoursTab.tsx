@@ -1,22 +1,27 @@
 // "Weekly hours" tab: pick a scope, see its stored week and the coming weeks, open "Add slot".
 import { PlusOutlined } from "@ant-design/icons";
 import { Alert, Button } from "antd";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useRefData } from "../../lib/api";
-import { ALL_SCOPE, nextScope } from "../../lib/scope";
+import { nextScope } from "../../lib/scope";
 import ScopeSelect from "../../lib/ScopeSelect";
-import type { Scope } from "../../lib/types";
 import AddSlotModal, { prefetchAddSlotForm } from "./add-slot/AddSlotModal";
-import { useRules } from "./api";
+import { weekOfAll } from "./allHours";
+import { useAllRules, useRules } from "./api";
 import AvailabilityCalendar from "./AvailabilityCalendar";
+import { useRememberedScope } from "./rememberedScope";
 import WeeklyHours from "./WeeklyHours";
 
 export default function WeeklyHoursTab({ doctorId, timezoneDefault }: { doctorId: string; timezoneDefault: string }) {
-  const [scope, setScope] = useState<Scope>(ALL_SCOPE);
+  const [scope, setScope] = useRememberedScope(doctorId);
   const [adding, setAdding] = useState(false);
   const refdata = useRefData(doctorId);
+  // The modal's timezone default: the stored zone of the filter's own scope.
   const rules = useRules(doctorId, scope);
+  const allRules = useAllRules(doctorId);
+  const week = useMemo(() => (allRules.data ? weekOfAll(allRules.data.rules, scope) : undefined), [allRules.data, scope]);
   const timezone = rules.data?.scope.timezone ?? timezoneDefault;
+  const doctorZone = refdata.data?.timezoneDefault ?? timezoneDefault;
 
   return (
     <section aria-label="Weekly hours">
@@ -40,15 +45,15 @@ export default function WeeklyHoursTab({ doctorId, timezoneDefault }: { doctorId
           Add slot
         </Button>
       </div>
-      {(rules.isError || refdata.isError) && (
+      {(allRules.isError || refdata.isError) && (
         <Alert
           type="error"
           showIcon
           className="block"
           title="Could not load the schedule."
-          description={(rules.error ?? refdata.error)?.message}
+          description={(allRules.error ?? refdata.error)?.message}
           action={
-            <Button size="small" onClick={() => void Promise.all([rules.refetch(), refdata.refetch()])}>
+            <Button size="small" onClick={() => void Promise.all([allRules.refetch(), refdata.refetch()])}>
               Retry
             </Button>
           }
@@ -58,15 +63,15 @@ export default function WeeklyHoursTab({ doctorId, timezoneDefault }: { doctorId
         <section className="panel" aria-labelledby="weekly-hours-title">
           <header className="panel-head">
             <h2 id="weekly-hours-title">Weekly hours</h2>
-            <span className="muted">{timezone}</span>
+            <span className="muted">{doctorZone}</span>
           </header>
-          <WeeklyHours days={rules.data?.days} loading={rules.isPending} />
+          <WeeklyHours week={week} refdata={refdata.data} timezone={doctorZone} loading={allRules.isPending} />
         </section>
         <section className="panel" aria-labelledby="coming-weeks-title">
           <header className="panel-head">
             <h2 id="coming-weeks-title">Coming weeks</h2>
           </header>
-          <AvailabilityCalendar doctorId={doctorId} rules={rules.data} />
+          <AvailabilityCalendar doctorId={doctorId} scope={scope} refdata={refdata.data} timezone={doctorZone} />
         </section>
       </div>
       <AddSlotModal

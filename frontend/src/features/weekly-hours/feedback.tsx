@@ -101,8 +101,9 @@ export const FeedbackProvider = FeedbackContext.Provider;
 export const useFeedback = () => useContext(FeedbackContext);
 
 /** A labelled Form.Item whose help/status come from the feedback index. */
-export function Field(props: { names: string[]; label?: ReactNode; htmlFor?: string; className?: string; children: ReactNode }) {
-  const feedback = useFeedback().at(...props.names);
+export function Field(props: { names: string[]; label?: ReactNode; htmlFor?: string; className?: string; override?: Feedback; children: ReactNode }) {
+  const index = useFeedback().at(...props.names);
+  const feedback = props.override ?? index;
   return (
     <Form.Item label={props.label} htmlFor={props.htmlFor} className={props.className} validateStatus={feedback.validateStatus} help={feedback.help}>
       {props.children}

@@ -71,6 +71,19 @@ describe("save payload", () => {
     expect(body.replaceMode).toBe("append");
   });
 
+  it("sends the answer about affected bookings only once given", () => {
+    const base = formBase(stored(), SCOPE, "replace_selected_days");
+    const off = edit(base, (v) => {
+      v.days[0].enabled = false;
+    });
+    expect(buildSavePayload(off, base, "doc").body).not.toHaveProperty("onAffectedBookings");
+    const cancel = edit(off, (v) => {
+      v.onAffectedBookings = "cancel";
+    });
+    expect(buildSavePayload(cancel, base, "doc").body.onAffectedBookings).toBe("cancel");
+    expect(daysToSend(cancel, base)).toEqual([0]);
+  });
+
   it("trims break labels and defaults an empty priority to 0", () => {
     const base = formBase(stored(), SCOPE, "replace_selected_days");
     const values = edit(base, (v) => {
@@ -93,7 +106,7 @@ describe("preview payload and its hash", () => {
     const a = buildPreviewPayload(values, base, "doc", range).body;
     const b = buildPreviewPayload(structuredClone(values), base, "doc", range).body;
     expect(payloadHash(a)).toBe(payloadHash(b));
-    const reordered = JSON.parse(JSON.stringify({ dateRange: a.dateRange, days: a.days, scope: a.scope, doctorId: a.doctorId }));
+    const reordered = JSON.parse(JSON.stringify({ replaceMode: a.replaceMode, dateRange: a.dateRange, days: a.days, scope: a.scope, doctorId: a.doctorId }));
     expect(payloadHash(reordered)).toBe(payloadHash(a));
     const c = buildPreviewPayload(edit(values, (v) => (v.days[0].windows[0].workEndLocal = "15:00")), base, "doc", range).body;
     expect(payloadHash(c)).not.toBe(payloadHash(a));

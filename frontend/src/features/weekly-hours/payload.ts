@@ -83,6 +83,7 @@ export function formBase(
     days: replaceMode === "replace_selected_days" ? daysFromServer(rules?.days) : emptyWeek(),
     replaceMode,
     expectedVersion: rules?.version ?? null,
+    onAffectedBookings: null,
   };
 }
 
@@ -165,6 +166,7 @@ export function buildSavePayload(
       days,
       replaceMode: values.replaceMode,
       expectedVersion: values.expectedVersion,
+      ...(values.onAffectedBookings ? { onAffectedBookings: values.onAffectedBookings } : {}),
     },
     dayIndexes,
   };
@@ -181,7 +183,7 @@ export function buildPreviewPayload(
   dateRange: DateRange,
 ): { body: PreviewRequest; dayIndexes: number[] } {
   const { days, dayIndexes } = buildDays(values, base);
-  return { body: { doctorId, scope: scopeJson(values.scope), days, dateRange }, dayIndexes };
+  return { body: { doctorId, scope: scopeJson(values.scope), days, dateRange, replaceMode: values.replaceMode }, dayIndexes };
 }
 
 /** The query-key part of a preview: equal bodies, equal hash (whatever the key order). */

@@ -48,6 +48,8 @@ const formShape = z.object({
   replaceMode: z.enum(REPLACE_MODES),
   /** The `version` the form was loaded at; sent so a stale save is refused (409), never a silent overwrite. */
   expectedVersion: z.nullable(z.string()),
+  /** Bookings the change would strand (BOOKINGS_AFFECTED): keep them or cancel them; null until asked. */
+  onAffectedBookings: z.optional(z.nullable(z.enum(["keep", "cancel"]))),
 });
 
 export type BreakValues = z.infer<typeof breakSchema>;

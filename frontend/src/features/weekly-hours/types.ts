@@ -1,6 +1,6 @@
 // The JSON shapes of the weekly-hours endpoints (rules, preview, bulk_upsert; CONTRACT.md;
 // scheduling/api/serializers.py), camelCase as sent. Shapes both tabs use are in lib/types.ts.
-import type { ApiFieldError, Scope } from "../../lib/types";
+import type { AffectedAnswer, ApiFieldError, Scope } from "../../lib/types";
 
 export type ReplaceMode = "replace_selected_days" | "append";
 
@@ -62,6 +62,8 @@ export interface PreviewRequest {
   scope: FormScope;
   days: DayJson[];
   dateRange?: DateRange;
+  /** "append" previews warn WINDOWS_OVERLAP (severity error) naming the stored windows a save would meet. */
+  replaceMode?: ReplaceMode;
 }
 
 export interface SaveRequest {
@@ -70,6 +72,8 @@ export interface SaveRequest {
   days: DayJson[];
   replaceMode: ReplaceMode;
   expectedVersion: string | null;
+  /** Without it a save that strands bookings is refused (409 BOOKINGS_AFFECTED). */
+  onAffectedBookings?: AffectedAnswer;
 }
 
 export interface PreviewSlot {
@@ -100,7 +104,7 @@ export interface PreviewWarning extends ApiFieldError {
 }
 
 export interface PreviewResponse {
-  summary: { totalSlots: number; daysEnabled: number };
+  summary: { totalSlots: number; daysEnabled: number; bookableStarts?: number; backToBack?: number; service?: unknown };
   days: PreviewDay[];
   warnings: PreviewWarning[];
 }

@@ -1,6 +1,9 @@
 // The Add Slot form (lazy chunk): lays out what useScheduleForm holds — the save's alerts, the scope, replace
 // or add, the day chips with the shown day's editor, the live preview, and the footer.
 import { Alert, Form, Skeleton } from "antd";
+import { Controller } from "react-hook-form";
+import { BOOKINGS_AFFECTED } from "../../../lib/affected";
+import AffectedBookings from "../../../lib/AffectedBookings";
 import { useRules } from "../api";
 import { FeedbackProvider } from "../feedback";
 import { formBase } from "../payload";
@@ -73,8 +76,28 @@ function ScheduleForm({ doctorId, timezoneDefault, onClose, onSaved, reportUnsav
                 />
               )}
             </div>
-            <SlotPreview state={form.previewState} weeks={form.previewWeeks} onWeeksChange={form.setPreviewWeeks} dayLabels={dayLabels} unplaced={form.feedback.unplaced} />
+            <SlotPreview
+              state={form.previewState}
+              weeks={form.previewWeeks}
+              onWeeksChange={form.setPreviewWeeks}
+              dayLabels={dayLabels}
+              unplaced={form.feedback.unplaced.filter((w) => w.code !== BOOKINGS_AFFECTED)}
+            />
           </div>
+
+          <Controller
+            control={form.control}
+            name="onAffectedBookings"
+            render={({ field }) => (
+              <AffectedBookings
+                appointments={form.affected}
+                timezone={values.scope.timezone}
+                value={field.value ?? null}
+                onChange={field.onChange}
+                asked={form.affectedAsked}
+              />
+            )}
+          />
 
           <SaveBar days={days} appendMode={appendMode} saving={form.saving} disabled={!toSave.length || switchingScope} onCancel={onClose} onSave={form.submit} />
         </div>

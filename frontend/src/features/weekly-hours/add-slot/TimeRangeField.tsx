@@ -6,9 +6,10 @@
 // inputs. Two pickers commit each value on Enter or blur, keep each field's own error under it, and carry
 // their own data-testid ("{testId}-start" / "{testId}-end") and aria-label. Typing "09:00" + Enter commits.
 import { TimePicker } from "antd";
+import { useEffect, useRef, useState } from "react";
 import { useController, type Control, type FieldPath } from "react-hook-form";
 import { useTypedEntry } from "../../../lib/useTypedEntry";
-import { dayjsToTime, parseTypedTime, timeToDayjs } from "../../../lib/time";
+import { dayjsToTime, parseTypedTime, timeToDayjs, TYPED_TIME_HINT } from "../../../lib/time";
 import { Field, useFeedback } from "../feedback";
 import type { ScheduleFormValues } from "../schema";
 
@@ -46,11 +47,35 @@ function TimeField(props: {
   const { field: { ref, ...field } } = useController({ control: props.control, name: props.name });
   const status = useFeedback().at(props.name).validateStatus;
   const id = `${props.testId}-${props.side}`;
-  const entry = useTypedEntry(parseTypedTime, (value) => value !== field.value && field.onChange(value));
+  // What was typed but is not a time: said under the field instead of silently reverting (not a form value).
+  const [unreadable, setUnreadable] = useState<string | null>(null);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [revision, setRevision] = useState(0);
+  useEffect(() => {
+    if (revision) wrapper.current?.querySelector("input")?.focus();
+  }, [revision]);
+  const entry = useTypedEntry(
+    parseTypedTime,
+    (value) => {
+      if (value !== field.value) return field.onChange(value);
+      // The same time typed another way ("9am" for 09:00): nothing changes, so the picker would keep showing
+      // the typed text. A blur makes it show its value again; focus stays where the doctor is typing.
+      // The picker is remounted on its value and focus is put back where the doctor is typing.
+      setRevision((r) => r + 1);
+    },
+    setUnreadable,
+  );
   return (
-    <Field names={[props.name]} label={props.label} htmlFor={id} className={`time-field time-field-${props.side}`}>
-      <div className="time-input" {...entry.wrapperProps}>
+    <Field
+      names={[props.name]}
+      label={props.label}
+      htmlFor={id}
+      className={`time-field time-field-${props.side}`}
+      override={unreadable === null ? undefined : { validateStatus: "error", help: `“${unreadable}” is not a time. ${TYPED_TIME_HINT}.` }}
+    >
+      <div className="time-input" ref={wrapper} {...entry.wrapperProps}>
         <TimePicker
+          key={revision}
           {...entry.pickerProps}
           id={id}
           data-testid={id}
@@ -62,7 +87,8 @@ function TimeField(props: {
           previewValue={false}
           placeholder="HH:MM"
           disabled={props.disabled}
-          status={status}
+          status={unreadable === null ? status : "error"}
+          allowClear={false}
           value={timeToDayjs(field.value as string | null)}
           onChange={(value) => {
             const time = dayjsToTime(value);

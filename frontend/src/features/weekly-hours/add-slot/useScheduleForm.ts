@@ -7,6 +7,7 @@ import { App } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useRefData } from "../../../lib/api";
+import { affectedAppointments, isBookingsAffected } from "../../../lib/affected";
 import { ApiError } from "../../../lib/http";
 import type { Issue } from "../../../lib/schema";
 import { nextScope, sameScope } from "../../../lib/scope";
@@ -93,7 +94,15 @@ export function useScheduleForm({ doctorId, timezoneDefault, base: initialBase, 
   const save = useSaveSchedule(doctorId);
   // Closing the dialog asks first while there are unsaved days.
   useEffect(() => reportUnsaved(() => (save.isSuccess ? [] : toSave.map((i) => DAY_SHORT[i]))));
-  const conflict = save.error instanceof ApiError && save.error.status === 409;
+  // 409 is either "saved meanwhile" (SCHEDULE_CHANGED) or "would strand bookings" (asked below, not a conflict).
+  const bookingsRefusal = isBookingsAffected(save.error) ? save.error : null;
+  const conflict = save.error instanceof ApiError && save.error.status === 409 && !bookingsRefusal;
+  // The bookings this change strands: from the live preview, and from a refused save (booked meanwhile, or
+  // beyond the preview's range).
+  const affected = useMemo(
+    () => affectedAppointments(preview.fieldData?.warnings, bookingsRefusal?.errors),
+    [preview.fieldData, bookingsRefusal],
+  );
   const otherFailure = save.error && !(save.error instanceof ApiError && [400, 409, 422].includes(save.error.status));
 
   const confirmDiscard = (what: string, apply: () => void) => {
@@ -130,6 +139,11 @@ export function useScheduleForm({ doctorId, timezoneDefault, base: initialBase, 
   const onValid = (valid: ScheduleFormValues) => {
     const { body, dayIndexes } = buildSavePayload(valid, base, doctorId);
     if (!body.days.length) return;
+    if (affected.length && !valid.onAffectedBookings) {
+      setError("onAffectedBookings", { type: "required", message: "Choose whether to keep or cancel these bookings." });
+      message.error("Choose whether to keep or cancel the affected bookings first.");
+      return;
+    }
     clearErrors();
     save.mutate(body, {
       onSuccess: (result) => {
@@ -171,6 +185,10 @@ export function useScheduleForm({ doctorId, timezoneDefault, base: initialBase, 
     saving: save.isPending,
     /** 409: someone saved this scope since it was loaded. */
     conflict,
+    /** Bookings the change would strand, to keep or cancel before saving. */
+    affected,
+    /** Saving was refused (409) or stopped for want of an answer about `affected`. */
+    affectedAsked: !!bookingsRefusal || !!formState.errors.onAffectedBookings,
     /** A failure with no field to show it (network, 403, 500…). */
     failure: otherFailure ? save.error : null,
     /** Server errors that belong to no field, one per line. */

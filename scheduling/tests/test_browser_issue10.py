@@ -1,0 +1,167 @@
+"""Issue 10 in a real browser: affected bookings in the Add slot dialog, time off on the calendar, typed
+times, and entering a window with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appointments import services as booking
+from appointments.models import ActorType, Appointment, Status
+from scheduling.models import AvailabilityException, ScheduleRule
+from scheduling.tests.test_browser import open_modal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS_DIR.mkdir(exist_ok=True)
+ATHENS = zoneinfo.ZoneInfo("Europe/Athens")
+DAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+DAY_LONG = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def soon() -> date:
+    """A day inside the dialog's one-week preview and well past any minimum notice."""
+    return datetime.now(ATHENS).date() + timedelta(days=3)
+
+
+def nine_to_five(demo: Any, day: date) -> None:
+    ScheduleRule.objects.create(
+        doctor=demo.doctor,
+        timezone="Europe/Athens",
+        day_of_week=day.isoweekday(),
+        work_start_local=time(9),
+        work_end_local=time(17),
+        slot_interval_minutes=30,
+    )
+
+
+def book(demo: Any, day: date) -> Appointment:
+    """The demo patient confirmed with the demo doctor at 10:00 on `day` (Consultation)."""
+    doctor = demo.doctor
+    actor = booking.Actor(ActorType.PATIENT, demo.patient.pk)
+    req = booking.HoldRequest(
+        doctor,
+        doctor.appointment_types.get(name="Consultation"),
+        datetime.combine(day, time(10), tzinfo=ATHENS),
+        demo.patient,
+        doctor.locations.order_by("name").first(),
+        None,
+        "in_person",
+    )
+    return booking.confirm(booking.hold(req, actor=actor), actor=actor)
+
+
+def log_in(page: Any, live_server: Any) -> Any:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "doctor@example.com")
+    page.fill("#id_password", "medic-demo")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/doctor/schedule")
+    page.get_by_test_id("weekly-hours").wait_for()
+    return page
+
+
+def test_switching_off_a_booked_day_lists_the_booking_and_cancel_cancels_it(page, live_server, demo) -> None:
+    day = soon()
+    nine_to_five(demo, day)
+    booked = book(demo, day)
+    log_in(page, live_server)
+    d = day.isoweekday() - 1
+    dialog = open_modal(page)
+    dialog.get_by_role("button", name=DAY_SHORT[d], exact=True).click()
+    dialog.get_by_role("switch", name=f"Available on {DAY_LONG[d]}").click()  # off
+    listed = dialog.get_by_test_id("affected-bookings")
+    listed.filter(has_text=demo.patient.full_name).wait_for()
+    assert "10:00" in listed.inner_text() and "Consultation" in listed.inner_text()
+    page.screenshot(path=str(ARTIFACTS_DIR / "issue10-affected-bookings-1280.png"))
+    dialog.get_by_role("radio", name="Cancel them").check()
+    dialog.get_by_role("button", name="Save").click()
+    dialog.wait_for(state="hidden")
+    booked.refresh_from_db()
+    assert booked.status == Status.CANCELLED
+    assert not ScheduleRule.objects.filter(doctor=demo.doctor, day_of_week=day.isoweekday()).exists()
+
+
+def test_a_day_of_time_off_shows_its_reason_on_the_calendar(page, live_server, demo) -> None:
+    day = soon()
+    nine_to_five(demo, day)
+    start = datetime.combine(day, time(0), tzinfo=ATHENS)
+    AvailabilityException.objects.create(
+        doctor=demo.doctor,
+        kind=AvailabilityException.Kind.BLOCKED,
+        starts_at=start,
+        ends_at=start + timedelta(days=1),
+        reason="Conference",
+    )
+    log_in(page, live_server)
+    cell = page.get_by_test_id(f"calendar-day-{day.isoformat()}")
+    if not cell.count():
+        page.get_by_role("button", name="Next month").click()
+    cell.filter(has_text="Conference").wait_for()
+    cell.click()
+    times = page.get_by_test_id("day-times")
+    times.get_by_role("button", name="10:00").click()
+    page.get_by_test_id("time-reasons").filter(has_text="Time off: Conference").wait_for()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS_DIR / f"issue10-calendar-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("typed", "read", "commit"), [("9am", "09:00", "Enter"), ("930", "09:30", "Tab")])
+def test_a_typed_time_reads_as_a_time(page, live_server, demo, typed, read, commit) -> None:
+    log_in(page, live_server)
+    dialog = open_modal(page)
+    dialog.get_by_role("switch", name="Available on Monday").click()
+    field = page.get_by_test_id("window-0-0-start")
+    field.click()
+    field.fill(typed)
+    field.press(commit)
+    assert field.input_value() == read
+
+
+def test_an_unreadable_time_says_so_instead_of_reverting(page, live_server, demo) -> None:
+    log_in(page, live_server)
+    dialog = open_modal(page)
+    dialog.get_by_role("switch", name="Available on Monday").click()
+    field = page.get_by_test_id("window-0-0-start")
+    field.click()
+    field.fill("half past nine")
+    field.press("Enter")
+    item = page.locator(".ant-form-item", has=field)
+    item.locator(".ant-form-item-explain-error").filter(has_text="Use a time like 09:30").wait_for()
+
+
+def test_a_window_can_be_entered_with_the_keyboard_alone(page, live_server, demo) -> None:
+    log_in(page, live_server)
+    page.get_by_role("button", name="Add slot").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name=re.compile("weekly hours|Add slot", re.I))
+    switch = dialog.get_by_role("switch", name="Available on Monday")
+    switch.wait_for()
+    switch.focus()
+    page.keyboard.press("Space")
+    start = page.get_by_test_id("window-0-0-start")
+    start.wait_for()
+    for _ in range(12):
+        if page.evaluate("document.activeElement?.dataset?.testid") == "window-0-0-start":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement?.dataset?.testid") == "window-0-0-start"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0800")
+    page.keyboard.press("Tab")  # one Tab stop per time field: straight to the end time
+    assert page.evaluate("document.activeElement?.dataset?.testid") == "window-0-0-end"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12:30")
+    page.keyboard.press("Enter")
+    assert start.input_value() == "08:00"
+    assert page.get_by_test_id("window-0-0-end").input_value() == "12:30"
+    page.get_by_test_id("preview-summary").filter(has_text="Creates 9 slots").wait_for()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS_DIR / "issue10-modal-390.png"), full_page=True)
