@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("doctor/schedule", schedule_page, name="doctor-schedule"),
+    path("desk/", include("appointments.desk.urls")),
     path("api/me", views.me, name="api-me"),
     path("api/", include("scheduling.api.urls")),
     path("api/", include("appointments.api.urls")),

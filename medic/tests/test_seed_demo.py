@@ -77,3 +77,27 @@ def test_reseeding_restores_a_changed_password(demo) -> None:
     call_command("seed_demo", stdout=StringIO())
     demo.staff.refresh_from_db()
     assert demo.staff.check_password("medic-demo")
+
+
+def test_seed_demo_gives_the_demo_doctors_hours_and_a_working_diary(db: None) -> None:
+    from appointments.models import Appointment
+    from scheduling.models import ScheduleRule
+
+    call_command("seed_demo", stdout=StringIO())
+    doctors = Doctor.objects.filter(user__email__in=["doctor@example.com", "doctor2@example.com"])
+    for doctor in doctors:
+        days = set(ScheduleRule.objects.filter(doctor=doctor).values_list("day_of_week", flat=True))
+        assert 6 in days and len(days) >= 4  # weekdays and a Saturday
+        assert Appointment.objects.filter(doctor=doctor).count() >= 10
+    statuses = set(Appointment.objects.values_list("status", flat=True))
+    assert {"held", "confirmed", "cancelled", "completed"} <= statuses
+    before = Appointment.objects.count(), ScheduleRule.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert (Appointment.objects.count(), ScheduleRule.objects.count()) == before
+
+
+def test_seed_demo_can_leave_the_diary_out(db: None) -> None:
+    from appointments.models import Appointment
+
+    call_command("seed_demo", "--no-diary", stdout=StringIO())
+    assert not Appointment.objects.exists()
