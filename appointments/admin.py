@@ -14,8 +14,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.html import format_html, format_html_join
@@ -33,7 +35,15 @@ from medic.clinic.admin_scoping import ADMIN, RECEPTIONIST, ClinicScopedAdmin, C
 from medic.clinic.models import AppointmentType
 from medic.errors import ValidationFailed
 
-CANCEL_REASON = "Cancelled in admin"
+
+class CancelReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Recorded with each cancellation in the audit log.",
+    )
+
+
 _ACTOR_LABELS = dict(ActorType.choices)
 # The order an audit event's keys are listed in (JSONB keeps its own order): what changes most comes first.
 _KEY_ORDER = ("status", "startsAt", "endsAt", "holdExpiresAt", "consultationMode", "cancelReason")
@@ -145,14 +155,15 @@ class AppointmentAdmin(ClinicScopedAdmin):
         "patient",
         "service",
         "status",
+        "outside_hours",
         "hold_expiry",
     ]
-    list_filter = ["status", "doctor", "appointment_type", "consultation_mode"]
+    list_filter = ["status", "outside_hours", "doctor", "appointment_type", "consultation_mode"]
     date_hierarchy = "starts_at"
     search_fields = ["patient__full_name", "patient__email", "doctor__display_name"]
     list_select_related = ["doctor", "patient", "appointment_type"]
     ordering = ["-starts_at"]
-    actions = ["cancel_selected", "confirm_selected"]
+    actions = ["cancel_selected", "confirm_selected", "check_in_selected"]
     inlines = [AppointmentEventInline]
     fieldsets = [
         (None, {"fields": ["status", "doctor", "patient", "appointment_type"]}),
@@ -258,14 +269,43 @@ class AppointmentAdmin(ClinicScopedAdmin):
 
     # -- actions
 
-    @admin.action(description="Cancel selected appointments", permissions=["book"])
-    def cancel_selected(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    @admin.action(description="Cancel selected appointments…", permissions=["book"])
+    def cancel_selected(self, request: HttpRequest, queryset: models.QuerySet) -> TemplateResponse | None:
+        """Asks for the reason on an intermediate page first (the patient is told it), then cancels."""
+        form = CancelReasonForm(request.POST if "confirm_cancel" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._apply(
+                request,
+                queryset,
+                done=Status.CANCELLED,
+                verb="Cancelled",
+                change=lambda a, actor: services.cancel(a, actor=actor, reason=reason),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/appointments/appointment/cancel_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Cancel appointments",
+                "opts": self.model._meta,
+                "form": form,
+                "appointments": queryset.select_related("doctor", "patient", "appointment_type").order_by(
+                    "starts_at"
+                ),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Check in selected patients", permissions=["book"])
+    def check_in_selected(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         self._apply(
             request,
             queryset,
-            done=Status.CANCELLED,
-            verb="Cancelled",
-            change=lambda a, actor: services.cancel(a, actor=actor, reason=CANCEL_REASON),
+            done=Status.CHECKED_IN,
+            verb="Checked in",
+            change=lambda a, actor: services.check_in(a, actor=actor),
         )
 
     @admin.action(description="Confirm selected holds", permissions=["book"])

@@ -84,11 +84,16 @@ def theirs(demo, day) -> Appointment:
     return book(demo.other_doctor, local(day, "12:00"), patient=patient)
 
 
-def act(client: Client, action: str, *appointments: Appointment) -> TestResponse:
+def act(client: Client, action: str, *appointments: Appointment, **extra: str) -> TestResponse:
     return client.post(
         APPOINTMENTS,
-        {"action": action, "index": "0", "_selected_action": [str(a.pk) for a in appointments]},
+        {"action": action, "index": "0", "_selected_action": [str(a.pk) for a in appointments], **extra},
     )
+
+
+def cancel(client: Client, *appointments: Appointment, reason: str = "Doctor ill") -> TestResponse:
+    """The cancel action's second step: the reason page, answered."""
+    return act(client, "cancel_selected", *appointments, reason=reason, confirm_cancel="yes")
 
 
 def notes(response: TestResponse) -> list[tuple[str, str]]:
@@ -213,17 +218,27 @@ def test_only_the_booking_actions_are_offered(staff_client: Client, ours: Appoin
     actions = {
         name for name, _ in staff_client.get(APPOINTMENTS).context["action_form"].fields["action"].choices
     }
-    assert actions == {"", "cancel_selected", "confirm_selected"}
+    assert actions == {"", "cancel_selected", "confirm_selected", "check_in_selected"}
 
 
 # -- actions -----------------------------------------------------------------------------------------------
 
 
+def test_the_cancel_action_first_asks_for_a_reason(staff_client: Client, ours: Appointment) -> None:
+    page = act(staff_client, "cancel_selected", ours)
+    assert page.status_code == 200
+    assert 'name="reason"' in page.content.decode()
+    assert Appointment.objects.get(pk=ours.pk).status == Status.HELD
+    empty = cancel(staff_client, ours, reason="")
+    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    assert Appointment.objects.get(pk=ours.pk).status == Status.HELD
+
+
 def test_the_cancel_action_cancels_through_the_service(staff_client: Client, demo, ours: Appointment) -> None:
-    response = act(staff_client, "cancel_selected", ours)
+    response = cancel(staff_client, ours)
     assert response.status_code == 302
     ours.refresh_from_db()
-    assert ours.status == Status.CANCELLED and ours.cancel_reason == "Cancelled in admin"
+    assert ours.status == Status.CANCELLED and ours.cancel_reason == "Doctor ill"
     assert (ours.cancelled_by_type, ours.cancelled_by_id) == ("staff", demo.staff.pk)
     event = last_event(ours)
     assert (event.kind, event.actor_type, event.actor_id) == ("cancelled", "staff", demo.staff.pk)
@@ -260,7 +275,7 @@ def test_cancelling_what_cannot_be_cancelled_is_a_message_not_an_error_page(
 ) -> None:
     Appointment.objects.filter(pk=ours.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
     services.expire_stale_holds()
-    response = act(staff_client, "cancel_selected", ours)
+    response = cancel(staff_client, ours)
     assert response.status_code == 302
     [(level, text)] = notes(response)
     assert level == "error" and "is expired: it cannot be cancelled" in text
@@ -289,7 +304,7 @@ def test_a_receptionist_can_use_the_actions(demo, ours: Appointment) -> None:
 def test_the_actions_never_reach_another_clinics_appointment(
     staff_client: Client, theirs: Appointment
 ) -> None:
-    act(staff_client, "cancel_selected", theirs)
+    cancel(staff_client, theirs)
     assert Appointment.objects.get(pk=theirs.pk).status == Status.HELD
 
 
