@@ -12,6 +12,7 @@ from scheduling.tests.payloads import brk, day, form, monday_nine_to_five, windo
 
 URL = "/api/doctor/schedule/preview"
 WEEK = {"start": "2026-11-30", "end": "2026-12-06"}  # Monday to Sunday
+QUERIES = 5  # the doctor, their references (services, locations, rooms), exceptions, bookings
 
 
 @pytest.fixture
@@ -177,3 +178,21 @@ def test_year_preview_is_accepted(doctor_api: APIClient) -> None:
     assert (
         body["summary"]["totalSlots"] == 365 * 66
     )  # both DST days keep their count: no window spans 03:00–04:00
+
+
+def test_preview_queries_do_not_grow_with_the_range_or_the_windows(
+    doctor_api: APIClient, django_assert_num_queries
+) -> None:
+    """A fixed number of queries (who is calling, the doctor's references, stored exceptions, bookings the
+    change would strand) whatever the range and the number of windows."""
+    small = form(day(1, window("09:00", "12:00")), dateRange=WEEK)
+    doctor_api.post(URL, small, format="json")  # warm the session and the zone caches
+    with django_assert_num_queries(QUERIES):
+        doctor_api.post(URL, small, format="json")
+    many_days = [
+        day(d, window("08:00", "10:00"), window("11:00", "13:00"), window("14:00", "18:00"))
+        for d in range(1, 8)
+    ]
+    big = form(*many_days, dateRange={"start": "2026-11-30", "end": "2027-11-29"})
+    with django_assert_num_queries(QUERIES):
+        doctor_api.post(URL, big, format="json")
