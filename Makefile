@@ -78,6 +78,7 @@ bench: install ## benchmarks (figures go in issue notes)
 	$(BIN)/python -m bench.bench_slots
 	$(BIN)/python -m bench.bench_upsert
 	$(BIN)/python -m bench.bench_booking
+	$(BIN)/python -m bench.bench_desk
 
 db-stop: ## stop the embedded PostgreSQL of this checkout
 	@$(BIN)/python -c "from pathlib import Path; from medic.db import stop_embedded; print('stopped' if stop_embedded(Path('.data/postgres').resolve()) else 'not running')"

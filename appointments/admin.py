@@ -157,6 +157,7 @@ class AppointmentAdmin(ClinicScopedAdmin):
         "status",
         "outside_hours",
         "hold_expiry",
+        "desk_link",
     ]
     list_filter = ["status", "outside_hours", "doctor", "appointment_type", "consultation_mode"]
     date_hierarchy = "starts_at"
@@ -216,6 +217,10 @@ class AppointmentAdmin(ClinicScopedAdmin):
         return self._may_edit(request, None)
 
     # -- columns and read-only fields
+
+    @admin.display(description="Front desk")
+    def desk_link(self, a: Appointment) -> str:
+        return format_html('<a href="{}">Open at the desk</a>', reverse("desk-appointment", args=[a.pk]))
 
     @admin.display(description="Starts (doctor's time)", ordering="starts_at")
     def starts_local(self, a: Appointment) -> str:
