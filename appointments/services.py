@@ -29,7 +29,7 @@ from appointments.models import (
 )
 from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
-from medic.clinic.permissions import AnyUser, can_act_for_doctor
+from medic.clinic.permissions import AnyUser, can_act_for_doctor, can_browse_clinic
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
 from scheduling.models import lock_schedule
 from scheduling.scope import Scope
@@ -281,6 +281,9 @@ def _actor_and_patient(user: AnyUser, doctor: Doctor, patient_id: uuid.UUID | No
     patient = selectors.own_patient(user)
     if patient is None:
         raise Http404("Only patients, and the doctor's clinic, may book.")
+    if not can_browse_clinic(user, doctor.clinic):
+        # A private clinic's doctors are unknown to outsiders, for booking as for browsing.
+        raise ValidationFailed([FieldError("doctorId", "UNKNOWN_REFERENCE", "No such doctor.")])
     if patient_id is not None and patient_id != patient.pk:
         raise ValidationFailed(
             [FieldError("patientId", "UNKNOWN_REFERENCE", "You may only book for yourself.")]
@@ -362,6 +365,7 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
     now = now or utcnow()
     ends_at, busy_start, busy_end = _busy_span(req.appointment_type, req.starts_at)
     with transaction.atomic():
+        _check_hold_limit(req, now)
         if req.appointment_type.daily_cap is not None:
             lock_schedule(req.doctor)  # the cap counts a whole day: serialise this doctor's capped holds
         expire_stale_holds(now=now, doctor=req.doctor, overlapping=(busy_start, busy_end))
@@ -392,6 +396,28 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
         _claim_resources(a, now)
         _event(a, "held", actor, None)
     return a
+
+
+def _check_hold_limit(req: HoldRequest, now: datetime) -> None:
+    """422 HOLD_LIMIT when the patient already holds as many slots with this clinic's doctors as the clinic
+    allows (whoever made the holds), so nobody can hoard a diary. In the caller's transaction: the patient's
+    row stays locked until it ends, so two holds at once are counted one after the other."""
+    Patient.objects.select_for_update(no_key=True).filter(pk=req.patient.pk).values_list("pk").get()
+    clinic = req.doctor.clinic
+    live_holds = Appointment.objects.filter(
+        patient=req.patient, doctor__clinic=clinic, status=Status.HELD, hold_expires_at__gt=now
+    ).count()
+    if live_holds >= clinic.max_holds_per_patient:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "",
+                    "HOLD_LIMIT",
+                    f"At most {clinic.max_holds_per_patient} slots may be held at once at {clinic.name}: "
+                    "confirm or cancel a hold first.",
+                )
+            ]
+        )
 
 
 _PLACE_MISSING = {
@@ -459,8 +485,27 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
     return a
 
 
+def _check_patient_may_change(a: Appointment, actor: Actor, now: datetime, action: str) -> None:
+    """422 TOO_LATE_TO_CHANGE when the patient cancels or moves a booking later than its service's
+    cancellation notice allows. Staff and doctors are not limited, and a hold is not a booking yet."""
+    if actor.type != ActorType.PATIENT or a.status == Status.HELD:
+        return
+    deadline = a.starts_at - timedelta(minutes=a.appointment_type.cancellation_notice_minutes)
+    if now > deadline:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "",
+                    "TOO_LATE_TO_CHANGE",
+                    f"This booking could be {action} online until {_iso(deadline)}; please call the clinic.",
+                )
+            ]
+        )
+
+
 def cancel(a: Appointment, *, actor: Actor, reason: str = "", now: datetime | None = None) -> Appointment:
-    """held/confirmed → cancelled, releasing its time and seats; the actor and reason are recorded."""
+    """held/confirmed → cancelled, releasing its time and seats; the actor and reason are recorded. A patient
+    may cancel a booking only until its service's cancellation notice (422 TOO_LATE_TO_CHANGE)."""
     now = now or utcnow()
     with transaction.atomic():
         a = _locked(a)
@@ -468,6 +513,7 @@ def cancel(a: Appointment, *, actor: Actor, reason: str = "", now: datetime | No
             return a
         if not can_transition(a.status, Status.CANCELLED):
             raise _wrong_status(a, "cancelled")
+        _check_patient_may_change(a, actor, now, "cancelled")
         before = snapshot(a)
         a.status, a.cancelled_at, a.cancel_reason = Status.CANCELLED, now, reason
         a.cancelled_by_type, a.cancelled_by_id = actor.type, actor.id
@@ -490,7 +536,8 @@ def reschedule(
     a: Appointment, *, actor: Actor, starts_at: datetime, now: datetime | None = None
 ) -> Appointment:
     """Move to another slot atomically: the new time is checked by the same constraint, and the old time is
-    given up only if the new one is taken (one UPDATE of the row)."""
+    given up only if the new one is taken (one UPDATE of the row). A patient may move a booking only until
+    its service's cancellation notice (422 TOO_LATE_TO_CHANGE)."""
     now = now or utcnow()
     with transaction.atomic():
         a = _locked(a)
@@ -498,6 +545,7 @@ def reschedule(
             raise _wrong_status(a, "rescheduled")
         if a.hold_ran_out(now):
             raise Gone([FieldError("", "HOLD_EXPIRED", "The hold ran out; hold a new slot instead.")])
+        _check_patient_may_change(a, actor, now, "moved")
         req = HoldRequest(
             a.doctor, a.appointment_type, starts_at, a.patient, a.location, a.room, a.consultation_mode
         )

@@ -1,19 +1,27 @@
-"""The API's edge: one exception handler that renders every error in the contract's shape."""
+"""The API's edge: one exception handler that renders every error in the contract's shape, and pagination."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import set_rollback
 
 from medic.errors import FieldError, ValidationFailed
+from medic.parsing import Reader
+
+M = TypeVar("M", bound=Model)
 
 # DRF validation codes that mean "the JSON has the wrong type or cannot be read": HTTP 400.
 # Any other DRF validation code is a rule the value breaks: HTTP 422.
@@ -162,3 +170,64 @@ def json_not_found(request: HttpRequest, *args: object, **kwargs: object) -> Jso
 def json_server_error(request: HttpRequest) -> JsonResponse:
     body = error_body([FieldError("", "SERVER_ERROR", "Something went wrong on our side; it was logged.")])
     return JsonResponse(body, status=500)
+
+
+# --- pagination: ?page=&pageSize= → {results, count, page, pageSize, next, previous} ------------------------
+
+PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 20, 100, 1_000_000
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="1-based page number; default 1."),
+    OpenApiParameter("pageSize", int, description=f"Items per page, 1–{MAX_PAGE_SIZE}; default {PAGE_SIZE}."),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    page: int
+    page_size: int
+
+
+def read_page(r: Reader) -> PageRequest:
+    """`page` and `pageSize` from the query (errors noted on `r`, like any other parameter)."""
+    return PageRequest(r.integer("page", 1, MAX_PAGE, 1), r.integer("pageSize", 1, MAX_PAGE_SIZE, PAGE_SIZE))
+
+
+def page_json(
+    request: Request, rows: QuerySet[M], wanted: PageRequest, item: Callable[[M], dict[str, Any]]
+) -> dict[str, Any]:
+    """One page of `rows` (which must be in a stable order). A page past the end is empty, not an error;
+    `next`/`previous` are absolute URLs of the neighbouring pages (the other parameters kept), or null."""
+    count = rows.count()
+    start = (wanted.page - 1) * wanted.page_size
+    results = [item(row) for row in rows[start : start + wanted.page_size]] if start < count else []
+    url = request.build_absolute_uri()
+    previous = None
+    if wanted.page > 1:
+        last = max(1, -(-count // wanted.page_size))
+        to = min(wanted.page - 1, last)
+        previous = remove_query_param(url, "page") if to == 1 else replace_query_param(url, "page", to)
+    return {
+        "results": results,
+        "count": count,
+        "page": wanted.page,
+        "pageSize": wanted.page_size,
+        "next": replace_query_param(url, "page", wanted.page + 1)
+        if start + wanted.page_size < count
+        else None,
+        "previous": previous,
+    }
+
+
+def page_serializer(name: str, item: type[serializers.Serializer]) -> serializers.Serializer:
+    """The OpenAPI shape of a page of `item`s, named `name`."""
+    return inline_serializer(
+        name,
+        {
+            "results": item(many=True),
+            "count": serializers.IntegerField(help_text="Items on all pages together."),
+            "page": serializers.IntegerField(),
+            "pageSize": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True, help_text="The next page, or null on the last."),
+            "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null."),
+        },
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/me", views.me, name="api-me"),
     path("api/", include("scheduling.api.urls")),
     path("api/", include("appointments.api.urls")),
+    path("api/", include("medic.clinic.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404 in the contract's shape, not an HTML page.

@@ -7,14 +7,16 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import api_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appointments import availability, selectors
 from appointments.api.serializers import AVAILABILITY, EARLIEST_SLOTS, offer_json, slot_json
 from medic.clinic.models import AppointmentType, ConsultationMode, Doctor
+from medic.clinic.permissions import AnyUser, can_browse_clinic
 from medic.parsing import Reader
 from scheduling.scope import Scope
 
@@ -35,6 +37,14 @@ AVAILABILITY_PARAMS = [
         "timezone", str, description="IANA zone for dates and local times; default the doctor's."
     ),
 ]
+
+
+def visible_doctor(user: AnyUser, doctor_id: uuid.UUID) -> Doctor:
+    """An active doctor whose clinic `user` may browse (anyone, for a public clinic), else 404."""
+    doctor = selectors.active_doctor(doctor_id)
+    if doctor is None or not can_browse_clinic(user, doctor.clinic):
+        raise Http404
+    return doctor
 
 
 def read_service(r: Reader, doctor: Doctor, type_id: uuid.UUID | None) -> AppointmentType | None:
@@ -59,14 +69,22 @@ def _date_range(r: Reader, zone: zoneinfo.ZoneInfo) -> tuple[date, date]:
     return first, last
 
 
-@extend_schema(parameters=AVAILABILITY_PARAMS, responses={200: AVAILABILITY}, tags=["booking"])
+@extend_schema(
+    parameters=AVAILABILITY_PARAMS,
+    responses={
+        200: AVAILABILITY,
+        404: OpenApiResponse(
+            description="No such doctor, or one of a private clinic the caller may not see."
+        ),
+    },
+    tags=["booking"],
+)
 @api_view(["GET"])
+@permission_classes([AllowAny])  # a public clinic's times are public; `visible_doctor` guards the rest
 def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
     """Bookable starts of one service with one doctor: weekly hours − breaks − time off + openings − other
     bookings (with buffers) − the past and the minimum notice, up to the advance limit and daily cap."""
-    doctor = selectors.active_doctor(doctor_id)
-    if doctor is None:
-        raise Http404
+    doctor = visible_doctor(request.user, doctor_id)
     r = Reader(request.query_params)
     type_id = r.required("appointmentTypeId", r.uuid("appointmentTypeId"))
     location_id = r.uuid("doctorLocationId")
@@ -116,10 +134,14 @@ def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
             ),
         ),
     ],
-    responses={200: EARLIEST_SLOTS},
+    responses={
+        200: EARLIEST_SLOTS,
+        404: OpenApiResponse(description="No such clinic, or a private one the caller may not see."),
+    },
     tags=["booking"],
 )
 @api_view(["GET"])
+@permission_classes([AllowAny])  # a public clinic's times are public; private ones are 404 to outsiders
 def clinic_availability(request: Request) -> Response:
     """The earliest free slots across a clinic's doctors for one service (by name), location and mode, at
     most `perDoctor` (default 3) from any one doctor."""
@@ -131,7 +153,7 @@ def clinic_availability(request: Request) -> Response:
     limit = r.integer("limit", 1, 100, 20)
     per_doctor = r.integer("perDoctor", 1, 100, 3)
     clinic = selectors.clinic_by_id(clinic_id) if clinic_id else None
-    if clinic_id and clinic is None:
+    if clinic_id and (clinic is None or not can_browse_clinic(request.user, clinic)):
         raise Http404
     # Without a clinic r.done() refuses the request; UTC only stands in until then.
     zone = r.timezone("timezone") or zoneinfo.ZoneInfo(clinic.timezone if clinic else "UTC")

@@ -7,15 +7,15 @@ import zoneinfo
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appointments import selectors
-from appointments.api.availability import read_service
+from appointments.api.availability import read_service, visible_doctor
 from appointments.availability import booking_rules
 from appointments.availability.explain import CODES, Candidate, explain, load_inputs
 from medic.api import camel, iso_utc
@@ -111,7 +111,9 @@ def _candidate_json(c: Candidate) -> dict[str, Any]:
                 "candidates": CANDIDATE.__class__(many=True),
             },
         ),
-        404: OpenApiResponse(description="No such doctor, or one the caller may not see."),
+        404: OpenApiResponse(
+            description="No such doctor, or one of a private clinic the caller may not see."
+        ),
         422: OpenApiResponse(
             description="REQUIRED (neither or both of at/date; appointmentTypeId), INVALID_DATETIME, "
             "INVALID_DATE, INVALID_TIMEZONE, INVALID_CHOICE, UNKNOWN_REFERENCE, at the parameter's name."
@@ -120,11 +122,12 @@ def _candidate_json(c: Candidate) -> dict[str, Any]:
     tags=["booking"],
 )
 @api_view(["GET"])
+@permission_classes(
+    [AllowAny]
+)  # as availability: public clinics for anyone, `visible_doctor` guards the rest
 def doctor_availability_explain(request: Request, doctor_id: uuid.UUID) -> Response:
     """Why a time is or is not bookable with one doctor for one service (same rules as availability)."""
-    doctor = selectors.active_doctor(doctor_id)
-    if doctor is None:
-        raise Http404
+    doctor = visible_doctor(request.user, doctor_id)
     r = Reader(request.query_params)
     type_id = r.required("appointmentTypeId", r.uuid("appointmentTypeId"))
     has_at, has_date = r.raw("at") is not None, r.raw("date") is not None

@@ -338,9 +338,12 @@ def test_unknown_or_inactive_doctor_is_404(patient_api: APIClient, demo, consult
     assert inactive.status_code == 404 and inactive.json()["ok"] is False
 
 
-def test_anonymous_callers_are_401(api: APIClient, demo, consult) -> None:
+def test_anonymous_callers_may_ask_about_a_public_clinic_only(api: APIClient, demo, consult) -> None:
     response = api.get(_url(demo.doctor), {"appointmentTypeId": str(consult.pk), "date": "2030-01-01"})
-    assert response.status_code == 401
+    assert response.status_code == 200
+    theirs = demo.other_doctor.appointment_types.get()  # the other clinic is private
+    response = api.get(_url(demo.other_doctor), {"appointmentTypeId": str(theirs.pk), "date": "2030-01-01"})
+    assert response.status_code == 404
 
 
 def test_times_come_in_the_requested_zone(patient_api: APIClient, demo, consult, day, hours) -> None:

@@ -46,7 +46,7 @@ def test_doctor_availability_queries_do_not_grow_with_bookings(
 
 def _clinic_with_doctors(count: int, day: date) -> Clinic:
     """A clinic of `count` doctors who each offer a "Consultation" 09:00-17:00 and have one booking."""
-    clinic = ClinicFactory.create()
+    clinic = ClinicFactory.create(is_public=True)  # open to the patient searching it
     for _ in range(count):
         doctor = DoctorFactory.create(clinic=clinic)
         consult = AppointmentTypeFactory.create(doctor=doctor, name="Consultation")

@@ -84,9 +84,9 @@ class LocationInline(ClinicScopedInline):
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_path = "pk"
-    list_display = ["name", "timezone", "created_at"]
+    list_display = ["name", "timezone", "is_public", "max_holds_per_patient", "created_at"]
     search_fields = ["name"]
-    list_filter = ["timezone"]
+    list_filter = ["timezone", "is_public"]
     inlines = [LocationInline]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

@@ -41,8 +41,10 @@ def _user(email: str, full_name: str, *, is_staff: bool = False) -> User:
     return user
 
 
-def _clinic(name: str, tz: str, locations: dict[str, list[str]]) -> tuple[Clinic, list[Location]]:
-    clinic, _ = Clinic.objects.update_or_create(name=name, defaults={"timezone": tz})
+def _clinic(
+    name: str, tz: str, locations: dict[str, list[str]], *, is_public: bool
+) -> tuple[Clinic, list[Location]]:
+    clinic, _ = Clinic.objects.update_or_create(name=name, defaults={"timezone": tz, "is_public": is_public})
     made = []
     for loc_name, rooms in locations.items():
         location, _ = Location.objects.get_or_create(clinic=clinic, name=loc_name)
@@ -88,6 +90,7 @@ def seed_demo() -> list[DemoLogin]:
         "Demo Clinic",
         "Europe/Athens",
         {"Central (Syntagma)": ["Room 1", "Room 2"], "North (Kifisia)": ["Room A"]},
+        is_public=True,  # in the public directory: patients find it and book online
     )
     _doctor(
         "doctor@example.com",
@@ -121,7 +124,8 @@ def seed_demo() -> list[DemoLogin]:
         },
     )
 
-    other, (other_loc,) = _clinic("Other Clinic", "Europe/London", {"Camden": ["Room 1"]})
+    # Private: only its own staff, doctors and patients see it (the directory's 404 case).
+    other, (other_loc,) = _clinic("Other Clinic", "Europe/London", {"Camden": ["Room 1"]}, is_public=False)
     _doctor(
         "other.doctor@example.com",
         "Dr. Sam Other",

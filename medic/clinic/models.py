@@ -108,10 +108,27 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
 class Clinic(UUIDModel):
     name = models.CharField(max_length=200, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    is_public = models.BooleanField(
+        default=False,
+        help_text=(
+            "Listed in the public directory: anyone may see its doctors, services and bookable times. "
+            "A private clinic is visible only to its staff, its doctors and its patients."
+        ),
+    )
+    max_holds_per_patient = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="How many slots one patient may hold at once with this clinic's doctors (1–20).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_holds_per_patient__gte=1, max_holds_per_patient__lte=20),
+                name="clinic_max_holds_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

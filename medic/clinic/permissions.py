@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from medic.clinic.models import Clinic, Doctor, StaffMembership, User
+from medic.clinic.models import Clinic, Doctor, Patient, StaffMembership, User
 
 AnyUser = User | AnonymousUser
 
@@ -71,6 +71,35 @@ def visible_clinic_ids(user: AnyUser) -> set[uuid.UUID]:
     if doctor is not None:
         ids.add(doctor.clinic_id)
     return ids
+
+
+def patient_clinic_ids(user: AnyUser) -> set[uuid.UUID]:
+    """Clinics `user` is a patient of: the one that registered them, and any they have booked at."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    # Not cached on the user, unlike staff_clinic_ids: a booking made in this request is a new tie.
+    registered = Patient.objects.filter(user=user, clinic__isnull=False).values("clinic_id")
+    booked = Doctor.objects.filter(appointments__patient__user=user).values("clinic_id")
+    return set(Clinic.objects.filter(Q(pk__in=registered) | Q(pk__in=booked)).values_list("id", flat=True))
+
+
+def browsable_clinics(user: AnyUser) -> QuerySet[Clinic]:
+    """The clinics whose directory and bookable times `user` may read: every public clinic (anonymous
+    callers included), and a private one only for its staff, its doctors and its patients (superusers: all).
+    Anything else is a 404, indistinguishable from an id that does not exist."""
+    clinics = Clinic.objects.all()
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return clinics
+    return clinics.filter(Q(is_public=True) | Q(pk__in=visible_clinic_ids(user) | patient_clinic_ids(user)))
+
+
+def can_browse_clinic(user: AnyUser, clinic: Clinic) -> bool:
+    """Whether `user` may read this clinic's directory and bookable times (see `browsable_clinics`)."""
+    if clinic.is_public:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or clinic.pk in visible_clinic_ids(user) | patient_clinic_ids(user)
 
 
 def doctors_actable_by(user: AnyUser) -> QuerySet[Doctor]:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from medic.clinic.models import Doctor, Patient, StaffMembership, User
-from medic.clinic.permissions import visible_clinic_ids
+from medic.clinic.permissions import patient_clinic_ids, visible_clinic_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +18,7 @@ class Caller:
     doctor_id: uuid.UUID | None
     doctor_name: str | None
     patient_id: uuid.UUID | None
-    clinic_ids: frozenset[uuid.UUID]
+    clinic_ids: frozenset[uuid.UUID]  # every clinic they belong to: as staff, doctor or patient
     memberships: tuple[tuple[str, str], ...]  # (clinic name, role label)
 
 
@@ -46,6 +46,6 @@ def describe_user(user: User) -> Caller:
         doctor_id=doctor.pk if doctor else None,
         doctor_name=doctor.display_name if doctor else None,
         patient_id=patient_id,
-        clinic_ids=frozenset(visible_clinic_ids(user)),
+        clinic_ids=frozenset(visible_clinic_ids(user) | patient_clinic_ids(user)),
         memberships=tuple((m.clinic.name, m.get_role_display()) for m in memberships),
     )

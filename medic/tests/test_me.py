@@ -32,7 +32,7 @@ def test_me_for_a_patient(api: APIClient, demo) -> None:
     body = api.get("/api/me").json()
     assert body["roles"] == ["patient"]
     assert body["patientId"] == str(demo.patient.pk)
-    assert body["clinicIds"] == []
+    assert body["clinicIds"] == [str(demo.clinic.pk)]  # the clinic that registered them
 
 
 def test_me_without_credentials_is_401_in_the_error_shape(api: APIClient, db: None) -> None:

@@ -1,0 +1,1 @@
+"""The directory's JSON API: clinics, doctors and services to book from."""
