@@ -187,7 +187,11 @@ def grid(
             if s >= lo_epoch and e <= hi_epoch
         ]
         free[d.pk] = doctor_slots
-        spans.extend((from_epoch(s), from_epoch(e)) for s, e in doctor_slots)
+        if doctor_slots:  # the axis only needs each doctor's first start and last end
+            first_s = min(s for s, _ in doctor_slots)
+            last_e = max(e for _, e in doctor_slots)
+            spans.append((from_epoch(first_s), from_epoch(first_s + 60)))
+            spans.append((from_epoch(last_e - 60), from_epoch(last_e)))
 
     url_of = reverse("desk-appointment", args=[_ZERO])  # one reverse() for every block
     first_minute, last_minute = _axis(spans, zone)
@@ -217,9 +221,9 @@ def grid(
         )
     now_epoch = int(now.timestamp())
     for d in doctors:
-        taken = sorted(busy.get(d.pk, []))
+        taken = slots.merge(busy.get(d.pk, []))
         for s, e in free[d.pk]:
-            if s < now_epoch or any(bs < e and be > s for bs, be in taken):
+            if s < now_epoch or slots.hits(*taken, s, e):
                 continue
             start = from_epoch(s)
             column = columns.get((d.pk, start.astimezone(zone).date()))
