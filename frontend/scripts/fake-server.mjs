@@ -55,6 +55,26 @@ const scopeKey = (s) => [s.appointmentTypeId ?? "", s.doctorLocationId ?? "", s.
 seed();
 
 // --- helpers ----------------------------------------------------------------------------------------------
+const addDay = (date) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** A local time in Athens as a UTC instant (the fake ignores DST: +02:00 all year). */
+const utc = (date, time) => new Date(`${date}T${time}:00+02:00`).toISOString().replace(".000", "");
+/** The all-scope rules' slots on one date (breaks cut out). */
+function daySlots(date) {
+  const dow = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  const out = [];
+  for (const r of rules.get(scopeKey({})) ?? []) {
+    if (r.dayOfWeek !== dow) continue;
+    const w = r.window;
+    for (let m = mins(w.workStartLocal); m + w.slotIntervalMinutes <= mins(w.workEndLocal); m += w.slotIntervalMinutes) {
+      const inBreak = w.breaks.some((b) => m < mins(b.breakEndLocal) && m + w.slotIntervalMinutes > mins(b.breakStartLocal));
+      if (!inBreak) out.push({ startLocal: hhmm(m), endLocal: hhmm(m + w.slotIntervalMinutes) });
+    }
+  }
+  return out.sort((a, b) => a.startLocal.localeCompare(b.startLocal));
+}
+/** The time off covering a slot, if any. */
+const blockedAt = (date, slot) =>
+  exceptions.find((e) => e.kind === "blocked" && Date.parse(e.startsAt) < Date.parse(utc(date, slot.endLocal)) && Date.parse(e.endsAt) > Date.parse(utc(date, slot.startLocal)));
 const mins = (t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 const TIME = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
@@ -193,6 +213,33 @@ const server = createServer(async (req, res) => {
       const rulesJson = list.map((r) => ({ id: uuid(), dayOfWeek: r.dayOfWeek, ...r.window, isActive: true, timezone: r.timezone, breaks: r.window.breaks.map((b) => ({ id: uuid(), ...b })) }));
       return send(res, 200, { version: String(version), scope: { ...scope, timezone: list[0]?.timezone ?? TZ }, rules: rulesJson, days: formDays(list) });
     }
+    if (path === `${base}/rules/all`) {
+      // Every rule with its scope (the weekly grid), as scheduling/api answers it.
+      const all = [...rules.entries()].flatMap(([key, list]) => {
+        const [appointmentTypeId, doctorLocationId, locationRoomId, consultationMode] = key.split("|").map((v) => v || null);
+        return list.map((r) => ({ id: uuid(), dayOfWeek: r.dayOfWeek, ...r.window, isActive: true, timezone: r.timezone, breaks: r.window.breaks.map((b) => ({ id: uuid(), ...b })), scope: { appointmentTypeId, doctorLocationId, locationRoomId, consultationMode } }));
+      });
+      return send(res, 200, { version: String(version), rules: all });
+    }
+    // The calendar: free slots are the all-scope rules' slots (no bookings, no notice); no appointments;
+    // explain lists the rule slots of a day as bookable unless time off covers them.
+    const doctorMatch = path.match(/^\/api\/doctors\/([^/]+)\/availability(\/explain)?$/);
+    if (doctorMatch && !doctorMatch[2]) {
+      const slots = [];
+      for (let d = url.searchParams.get("start"); d && d <= url.searchParams.get("end"); d = addDay(d)) {
+        for (const s of daySlots(d)) if (!blockedAt(d, s)) slots.push({ date: d, startLocal: s.startLocal, endLocal: s.endLocal, startUtc: utc(d, s.startLocal), endUtc: utc(d, s.endLocal), doctorLocationId: null, locationRoomId: null, consultationMode: null });
+      }
+      return send(res, 200, { doctorId: doctorMatch[1], timezone: TZ, appointmentTypeId: url.searchParams.get("appointmentTypeId"), slots });
+    }
+    if (doctorMatch) {
+      const d = url.searchParams.get("date");
+      const candidates = daySlots(d).map((s) => {
+        const off = blockedAt(d, s);
+        return { startUtc: utc(d, s.startLocal), startLocal: s.startLocal, endUtc: utc(d, s.endLocal), bookable: !off, reasons: off ? [{ code: "TIME_OFF", message: off.reason ? `Time off: ${off.reason}.` : "Time off.", detail: null }] : [] };
+      });
+      return send(res, 200, { timezone: TZ, date: d, candidates });
+    }
+    if (path === "/api/appointments") return send(res, 200, { appointments: [], count: 0 });
     if (path === `${base}/preview` && req.method === "POST") return send(res, 200, preview(await readBody(req)));
     if (path === `${base}/rules/bulk_upsert` && req.method === "POST") {
       const body = await readBody(req);

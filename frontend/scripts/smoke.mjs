@@ -87,7 +87,7 @@ await step("tabs are 'Weekly hours' and 'Time off'", async () => {
   await page.getByRole("tab", { name: "Time off" }).waitFor();
 });
 
-const dialog = page.getByRole("dialog", { name: "Add slot" });
+const dialog = page.getByRole("dialog", { name: "Edit weekly hours" });
 
 await step("'Add slot' opens the dialog", async () => {
   await page.getByRole("button", { name: "Add slot" }).click();
@@ -136,9 +136,9 @@ await step("'Add window' and 'Add break' add fields with their test ids", async 
   if (FAKE) await expectText(page.getByTestId("preview-summary"), /^Creates 26 slots$/);
 });
 
-await step("day chip names are unique even without exact matching", async () => {
+await step("day chip names are unique in the dialog even without exact matching", async () => {
   for (const day of ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]) {
-    const count = await page.getByRole("button", { name: day }).count();
+    const count = await dialog.getByRole("button", { name: day }).count();
     if (count !== 1) throw new Error(`getByRole("button", { name: "${day}" }) matches ${count} elements`);
   }
 });
@@ -152,9 +152,13 @@ await step("a break outside its window is flagged on the break", async () => {
   if ((await dialog.locator(".ant-form-item-explain-error").count()) !== 0) throw new Error("error stayed after removing the break");
 });
 
-await step("'Copy to…' → 'Weekdays' copies Monday to Tue–Fri in two clicks", async () => {
+await step("'Copy to…' → 'Weekdays' asks, then copies Monday to Tue–Fri", async () => {
   await page.getByRole("button", { name: "Copy to…" }).click();
   await page.getByRole("button", { name: "Weekdays" }).click();
+  // Tue–Fri hold other (stored) windows: the doctor is asked before they are replaced.
+  const confirm = page.locator(".ant-modal-confirm").filter({ hasText: "Replace the hours of Tuesday, Wednesday, Thursday and Friday?" });
+  await confirm.waitFor();
+  await confirm.getByRole("button", { name: "Replace" }).click();
   await page.getByRole("button", { name: "Fri", exact: true }).click();
   await page.getByTestId("window-4-1-start").waitFor();
   if ((await page.getByTestId("window-4-0-start").inputValue()) !== "10:00") throw new Error("Friday not copied");

@@ -32,7 +32,7 @@ def set_time(page, test_id: str, value: str) -> None:
 
 def open_modal(page):
     page.get_by_role("button", name="Add slot").click()
-    dialog = page.get_by_role("dialog", name="Add slot")
+    dialog = page.get_by_role("dialog", name="Edit weekly hours")
     dialog.get_by_role("switch", name="Available on Monday").wait_for()
     return dialog
 

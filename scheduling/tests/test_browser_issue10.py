@@ -14,7 +14,7 @@ import pytest
 from appointments import services as booking
 from appointments.models import ActorType, Appointment, Status
 from scheduling.models import AvailabilityException, ScheduleRule
-from scheduling.tests.test_browser import open_modal
+from scheduling.tests.test_browser import open_modal, set_time
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -165,3 +165,139 @@ def test_a_window_can_be_entered_with_the_keyboard_alone(page, live_server, demo
     page.get_by_test_id("preview-summary").filter(has_text="Creates 9 slots").wait_for()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(ARTIFACTS_DIR / "issue10-modal-390.png"), full_page=True)
+
+
+def pick(page: Any, select_id: str, option: str) -> None:
+    """Choose `option` (its visible title) in the AntD select with id `select_id`."""
+    page.locator(f"#{select_id}").click()
+    page.locator(".ant-select-dropdown:visible").get_by_title(option, exact=True).click()
+
+
+def type_date(page: Any, test_id: str, value: str) -> None:
+    field = page.get_by_test_id(test_id)
+    field.click()
+    field.fill(value)
+    field.press("Enter")
+
+
+def test_all_day_time_off_is_saved_as_whole_local_days_for_a_room(page, live_server, demo) -> None:
+    first = soon()
+    last = first + timedelta(days=2)
+    log_in(page, live_server)
+    page.get_by_role("tab", name="Time off").click()
+    page.get_by_role("button", name="Add time off").click()
+    dialog = page.get_by_role("dialog", name="Add time off")
+    dialog.get_by_role("switch", name="All day").click()
+    assert not dialog.get_by_test_id("exception-start").count()  # the time pickers hide
+    type_date(page, "exception-start-date", first.isoformat())
+    type_date(page, "exception-end-date", last.isoformat())
+    dialog.locator("#exception-reason").fill("Conference")
+    pick(page, "exception-room", "Room 2 · Central (Syntagma)")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        dialog.screenshot(path=str(ARTIFACTS_DIR / f"issue10-time-off-all-day-{width}.png"))
+    dialog.get_by_role("button", name="Save").click()
+    dialog.wait_for(state="hidden")
+    saved = AvailabilityException.objects.get(doctor=demo.doctor)
+    assert saved.starts_at == datetime.combine(first, time(0), tzinfo=ATHENS)
+    assert saved.ends_at == datetime.combine(last + timedelta(days=1), time(0), tzinfo=ATHENS)
+    assert saved.room is not None and saved.room.name == "Room 2"
+
+    # Opened again, it is still whole days: the first and the last (inclusive) day.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name=re.compile("^Edit time off")).click()
+    dialog = page.get_by_role("dialog", name="Edit time off")
+    assert dialog.get_by_role("switch", name="All day").is_checked()
+    assert page.get_by_test_id("exception-start-date").input_value() == first.isoformat()
+    assert page.get_by_test_id("exception-end-date").input_value() == last.isoformat()
+
+
+def test_copy_to_asks_before_replacing_a_day_that_has_windows(page, live_server, demo) -> None:
+    nine_to_five(demo, date(2026, 6, 1))  # a Monday
+    ScheduleRule.objects.create(
+        doctor=demo.doctor,
+        timezone="Europe/Athens",
+        day_of_week=2,
+        work_start_local=time(8),
+        work_end_local=time(12),
+        slot_interval_minutes=30,
+    )
+    log_in(page, live_server)
+    dialog = open_modal(page)
+    dialog.get_by_role("button", name="Copy to…").click()
+    page.get_by_role("button", name="Weekdays").click()
+    confirm = page.locator(".ant-modal-confirm").filter(has_text="Replace the hours of Tuesday?")
+    confirm.wait_for()
+    assert "Tuesday already has its own windows" in confirm.inner_text()
+    assert "Wednesday" not in confirm.inner_text()  # empty days are not "overwritten"
+    confirm.get_by_role("button", name="Don't copy").click()
+    confirm.wait_for(state="hidden")
+    dialog.get_by_role("button", name="Tue", exact=True).click()
+    assert page.get_by_test_id("window-1-0-start").input_value() == "08:00"
+    assert dialog.get_by_role(
+        "button", name="Save"
+    ).is_disabled()  # nothing copied, not even to the empty days
+
+    dialog.get_by_role("button", name="Mon", exact=True).click()
+    dialog.get_by_role("button", name="Copy to…").click()
+    page.get_by_role("button", name="Weekdays").click()
+    page.locator(".ant-modal-confirm").filter(has_text="Replace the hours of Tuesday?").get_by_role(
+        "button", name="Replace"
+    ).click()
+    dialog.get_by_role("button", name="Tue", exact=True).click()
+    assert page.get_by_test_id("window-1-0-start").input_value() == "09:00"
+    # Tue 08–12 (8 slots) becomes 09–17 (16), Wed–Fri gain 16 each, over the next 7 days.
+    page.get_by_test_id("preview-diff").filter(has_text="+56 / −0 slots vs saved").wait_for()
+
+
+def test_a_service_scope_preview_counts_start_times_and_flags_a_short_interval(
+    page, live_server, demo
+) -> None:
+    log_in(page, live_server)
+    dialog = open_modal(page)
+    pick(page, "scope-service", "Consultation (30 min)")
+    dialog.get_by_role("switch", name="Available on Monday").click()
+    set_time(page, "window-0-0-start", "09:00")
+    set_time(page, "window-0-0-end", "12:00")
+    pick(page, "window-0-0-interval", "15 min")
+    service = page.get_by_test_id("preview-service")
+    service.filter(has_text="start times for Consultation").wait_for()
+    assert "back to back" in service.inner_text()
+    page.get_by_test_id("preview-summary").filter(has_text="Creates 12 slots").wait_for()
+    page.get_by_test_id("preview-diff").filter(has_text="+12 / −0 slots vs saved").wait_for()
+    interval = page.locator(".ant-form-item", has=page.get_by_test_id("window-0-0-interval"))
+    interval.filter(has_text="Shorter than the service").wait_for()
+    hint = page.get_by_test_id("window-0-0-service-hint")
+    assert "Consultation lasts 30 minutes" in hint.inner_text()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        dialog.screenshot(path=str(ARTIFACTS_DIR / f"issue10-service-preview-{width}.png"))
+
+
+def test_deleting_an_opening_with_a_booking_asks_keep_or_cancel(page, live_server, demo) -> None:
+    day = soon()
+    start = datetime.combine(day, time(9), tzinfo=ATHENS)
+    AvailabilityException.objects.create(
+        doctor=demo.doctor,
+        kind=AvailabilityException.Kind.AVAILABLE,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        slot_interval_minutes=30,
+        reason="Saturday clinic",
+    )
+    booked = book(demo, day)
+    log_in(page, live_server)
+    page.get_by_role("tab", name="Time off").click()
+    page.get_by_role("button", name=re.compile("^Delete opening from")).click()
+    page.get_by_role("button", name="Delete", exact=True).last.click()
+    dialog = page.get_by_role("dialog", name="Delete this opening?")
+    listed = dialog.get_by_test_id("affected-bookings")
+    listed.filter(has_text=demo.patient.full_name).wait_for()
+    assert "10:00" in listed.inner_text()
+    dialog.get_by_role("radio", name=re.compile("^Keep them")).check()
+    dialog.get_by_role("button", name="Delete", exact=True).click()
+    dialog.wait_for(state="hidden")
+    page.get_by_text("No time off or openings.").wait_for()
+    assert not AvailabilityException.objects.filter(doctor=demo.doctor).exists()
+    booked.refresh_from_db()
+    assert booked.status == Status.CONFIRMED

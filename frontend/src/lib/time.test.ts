@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { instantFromWallClock, todayIn, wallClock } from "./time";
+import { allDayDates, allDayRange, instantFromWallClock, todayIn, wallClock } from "./time";
 
 describe("doctor's-zone date-times", () => {
   it("round-trips an instant through the doctor's wall clock", () => {
@@ -53,5 +53,27 @@ describe("typed times", () => {
   it.each(["", "13pm", "0am", "9:3", "9:30:00", "25", "ab", "9 30", "9:75"])("refuses %j", async (text) => {
     const { parseTypedTime } = await import("./time");
     expect(parseTypedTime(text)).toBeNull();
+  });
+});
+
+describe("all-day time off", () => {
+  it("runs from the first day's local midnight to the midnight after the last day", () => {
+    expect(allDayRange("2026-12-24", "2026-12-26", "Europe/Athens")).toEqual({
+      startsAt: "2026-12-24T00:00:00+02:00",
+      endsAt: "2026-12-27T00:00:00+02:00",
+    });
+  });
+
+  it("one day across a DST change is 23 hours long, still midnight to midnight", () => {
+    const { startsAt, endsAt } = allDayRange("2026-03-29", "2026-03-29", "Europe/Athens");
+    expect([startsAt, endsAt]).toEqual(["2026-03-29T00:00:00+02:00", "2026-03-30T00:00:00+03:00"]);
+    expect((Date.parse(endsAt) - Date.parse(startsAt)) / 3_600_000).toBe(23);
+  });
+
+  it("reads whole days back, and only whole days", () => {
+    expect(allDayDates("2026-12-24T00:00:00+02:00", "2026-12-27T00:00:00+02:00", "Europe/Athens")).toEqual({ startDate: "2026-12-24", endDate: "2026-12-26" });
+    expect(allDayDates("2026-12-23T22:00:00Z", "2026-12-24T22:00:00Z", "Europe/Athens")).toEqual({ startDate: "2026-12-24", endDate: "2026-12-24" });
+    expect(allDayDates("2026-12-24T09:00:00+02:00", "2026-12-24T17:00:00+02:00", "Europe/Athens")).toBeNull();
+    expect(allDayDates("2026-12-24T00:00:00+02:00", "2026-12-24T00:00:00+02:00", "Europe/Athens")).toBeNull();
   });
 });

@@ -67,6 +67,26 @@ export function instantFromWallClock(value: Dayjs, timezone: string): string {
   return dayjs.tz(value.format("YYYY-MM-DDTHH:mm:ss"), timezone).format("YYYY-MM-DDTHH:mm:ssZ");
 }
 
+/** Whole local days in `timezone`: the first day's midnight to the midnight after the last day (inclusive). */
+export function allDayRange(startDate: string, endDate: string, timezone: string): { startsAt: string; endsAt: string } {
+  const midnight = (date: string) => dayjs.tz(`${date}T00:00:00`, timezone).format("YYYY-MM-DDTHH:mm:ssZ");
+  return { startsAt: midnight(startDate), endsAt: midnight(addDays(endDate, 1)) };
+}
+
+/** The reverse: the first and last (inclusive) local dates of a range of whole days, or null if it is not one. */
+export function allDayDates(startsAt: string, endsAt: string, timezone: string): { startDate: string; endDate: string } | null {
+  const start = dayjs(startsAt).tz(timezone);
+  const end = dayjs(endsAt).tz(timezone);
+  if (!start.isValid() || !end.isValid() || !end.isAfter(start)) return null;
+  if (start.format("HH:mm:ss") !== "00:00:00" || end.format("HH:mm:ss") !== "00:00:00") return null;
+  return { startDate: start.format("YYYY-MM-DD"), endDate: addDays(end.format("YYYY-MM-DD"), -1) };
+}
+
+/** The local date an instant falls on in `timezone` (YYYY-MM-DD). */
+export function dateIn(instant: string, timezone: string): string {
+  return dayjs(instant).tz(timezone).format("YYYY-MM-DD");
+}
+
 /**
  * What a doctor types into a time field → "HH:MM", or null. Accepts 24-hour "0930", "930", "9:30", "9.30",
  * "21:00", "9" and 12-hour "9am", "9 am", "9:30pm", "12am" (midnight), "12 pm" (noon).

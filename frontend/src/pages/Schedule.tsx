@@ -5,6 +5,7 @@ import { lazy, Suspense } from "react";
 import WeeklyHoursTab from "../features/weekly-hours/WeeklyHoursTab";
 import { readCookie } from "../lib/http";
 import Tabs from "../lib/Tabs";
+import { browserZone, canonicalZone } from "../lib/timezones";
 
 const TimeOffTab = lazy(() => import("../features/time-off/TimeOffTab"));
 
@@ -21,6 +22,8 @@ export interface SchedulePageProps {
 export default function Schedule(props: SchedulePageProps) {
   const { doctorId, doctors } = props;
   const doctorName = doctors.find((d) => d.id === doctorId)?.name ?? "";
+  // The zone new hours default to: the doctor's (from Django), else this browser's; by canonical name.
+  const timezoneDefault = canonicalZone(props.timezoneDefault || browserZone() || "UTC");
   return (
     <div className="page">
       <PageHeader {...props} />
@@ -35,14 +38,14 @@ export default function Schedule(props: SchedulePageProps) {
             {
               key: "weekly",
               label: "Weekly hours",
-              children: <WeeklyHoursTab doctorId={doctorId} timezoneDefault={props.timezoneDefault} />,
+              children: <WeeklyHoursTab doctorId={doctorId} timezoneDefault={timezoneDefault} />,
             },
             {
               key: "timeoff",
               label: "Time off",
               children: (
                 <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
-                  <TimeOffTab doctorId={doctorId} timezone={props.timezoneDefault} />
+                  <TimeOffTab doctorId={doctorId} timezone={timezoneDefault} />
                 </Suspense>
               ),
             },

@@ -1,9 +1,9 @@
 // Add or edit one time-off / opening entry. Date-times are picked as the doctor's wall-clock time and sent
 // as ISO instants with that zone's offset (so DST is the server's and dayjs-timezone's job, not the browser's).
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space } from "antd";
+import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space, Switch } from "antd";
 import { Controller, useForm, useWatch, type FieldPath } from "react-hook-form";
-import dayjs, { type Dayjs } from "../../lib/dayjs";
+import dayjs from "../../lib/dayjs";
 import { affectedAppointments, isBookingsAffected } from "../../lib/affected";
 import AffectedBookings from "../../lib/AffectedBookings";
 import { ApiError } from "../../lib/http";
@@ -11,16 +11,17 @@ import { SLOT_INTERVALS } from "../../lib/schema";
 import { nextScope } from "../../lib/scope";
 import ScopeSelect from "../../lib/ScopeSelect";
 import { setServerErrors } from "../../lib/serverErrors";
-import { addDays, instantFromWallClock, todayIn } from "../../lib/time";
+import { addDays, allDayDates, allDayRange, dateIn, todayIn } from "../../lib/time";
 import type { RefData } from "../../lib/types";
 import { useCreateException, useUpdateException } from "./api";
 import DateTimeField from "./DateTimeField";
+import DayField, { shownDate } from "./DayField";
 import { exceptionFormSchema, exceptionIssues, type ExceptionFormValues } from "./schema";
 import type { AvailabilityException, ExceptionRequest } from "./types";
 
 const FIELDS = new Set(["kind", "startsAt", "endsAt", "slotIntervalMinutes", "reason", "scope.appointmentTypeId", "scope.doctorLocationId", "scope.locationRoomId", "scope.consultationMode"]);
 
-function initialValues(exception: AvailabilityException | null): ExceptionFormValues {
+function initialValues(exception: AvailabilityException | null, timezone: string): ExceptionFormValues {
   if (!exception) {
     return {
       kind: "blocked",
@@ -28,6 +29,7 @@ function initialValues(exception: AvailabilityException | null): ExceptionFormVa
       endsAt: null,
       slotIntervalMinutes: null,
       reason: "",
+      allDay: false,
       scope: { appointmentTypeId: null, doctorLocationId: null, locationRoomId: null, consultationMode: null },
       onAffectedBookings: null,
     };
@@ -38,6 +40,7 @@ function initialValues(exception: AvailabilityException | null): ExceptionFormVa
     endsAt: exception.endsAt,
     slotIntervalMinutes: exception.slotIntervalMinutes,
     reason: exception.reason,
+    allDay: allDayDates(exception.startsAt, exception.endsAt, timezone) !== null,
     scope: { ...exception.scope },
     onAffectedBookings: null,
   };
@@ -52,7 +55,7 @@ export default function ExceptionFormModal(props: {
 }) {
   const { doctorId, timezone, refdata, exception, onClose } = props;
   const { message } = App.useApp();
-  const form = useForm<ExceptionFormValues>({ defaultValues: initialValues(exception), resolver: zodResolver(exceptionFormSchema) });
+  const form = useForm<ExceptionFormValues>({ defaultValues: initialValues(exception, timezone), resolver: zodResolver(exceptionFormSchema) });
   const { control, handleSubmit, setError, formState, getFieldState } = form;
   const values = useWatch({ control }) as ExceptionFormValues;
   const create = useCreateException(doctorId);
@@ -93,12 +96,29 @@ export default function ExceptionFormModal(props: {
   };
 
   const today = todayIn(timezone);
-  const day = (date: string) => dayjs(`${date}T00:00:00`);
-  const presets: { label: string; value: [Dayjs, Dayjs] }[] = [
-    { label: "Today (whole day)", value: [day(today), day(addDays(today, 1))] },
-    { label: "Tomorrow (whole day)", value: [day(addDays(today, 1)), day(addDays(today, 2))] },
-    { label: "Next 7 days", value: [day(today), day(addDays(today, 7))] },
+  const presets: { label: string; first: string; last: string }[] = [
+    { label: "Today (whole day)", first: today, last: today },
+    { label: "Tomorrow (whole day)", first: addDays(today, 1), last: addDays(today, 1) },
+    { label: "Next 7 days", first: today, last: addDays(today, 6) },
   ];
+  const setDays = (first: string, last: string) => {
+    const range = allDayRange(first, last, timezone);
+    form.setValue("allDay", true, { shouldDirty: true });
+    form.setValue("startsAt", range.startsAt, { shouldDirty: true });
+    form.setValue("endsAt", range.endsAt, { shouldDirty: true });
+  };
+  // Switching to whole days keeps the dates already chosen (an end at 17:00 keeps its day; one at midnight
+  // is the day before). Switching back keeps the midnights, now editable as times.
+  const toggleAllDay = (on: boolean) => {
+    if (!on) return form.setValue("allDay", false, { shouldDirty: true });
+    const { startsAt, endsAt } = form.getValues();
+    const valid = (instant: string | null): instant is string => !!instant && !Number.isNaN(Date.parse(instant));
+    const first = valid(startsAt) ? dateIn(startsAt, timezone) : null;
+    const endLocal = valid(endsAt) ? dayjs(endsAt).tz(timezone) : null;
+    const last = endLocal ? (endLocal.format("HH:mm:ss") === "00:00:00" ? addDays(endLocal.format("YYYY-MM-DD"), -1) : endLocal.format("YYYY-MM-DD")) : null;
+    form.setValue("allDay", true, { shouldDirty: true });
+    if (first) setDays(first, last && last >= first ? last : first);
+  };
   const rootError = formState.errors.root?.server?.message;
   const refusal = isBookingsAffected(mutation.error) ? mutation.error : null;
 
@@ -135,20 +155,36 @@ export default function ExceptionFormModal(props: {
             )}
           />
         </Form.Item>
-        <div className="exception-when">
-          <DateTimeField control={control} name="startsAt" id="exception-start" label={`Starts (${timezone})`} timezone={timezone} feedback={feedback("startsAt")} />
-          <DateTimeField control={control} name="endsAt" id="exception-end" label="Ends" timezone={timezone} feedback={feedback("endsAt")} />
+        <div className="exception-all-day">
+          <Switch id="exception-all-day" checked={values.allDay} onChange={toggleAllDay} aria-label="All day" />
+          <label htmlFor="exception-all-day">All day</label>
+          <span className="muted">{values.allDay ? `Whole days in ${timezone}, first to last day inclusive.` : ""}</span>
         </div>
+        {values.allDay ? (
+          <div className="exception-when">
+            <DayField
+              control={control}
+              name="startsAt"
+              id="exception-start-date"
+              label="First day"
+              timezone={timezone}
+              feedback={feedback("startsAt")}
+              onFirstDay={(first) => {
+                const last = shownDate(form.getValues("endsAt"), true, timezone);
+                if (!last || last < first) form.setValue("endsAt", allDayRange(first, first, timezone).endsAt, { shouldDirty: true });
+              }}
+            />
+            <DayField control={control} name="endsAt" id="exception-end-date" label="Last day (inclusive)" timezone={timezone} feedback={feedback("endsAt")} />
+          </div>
+        ) : (
+          <div className="exception-when">
+            <DateTimeField control={control} name="startsAt" id="exception-start" label={`Starts (${timezone})`} timezone={timezone} feedback={feedback("startsAt")} />
+            <DateTimeField control={control} name="endsAt" id="exception-end" label="Ends" timezone={timezone} feedback={feedback("endsAt")} />
+          </div>
+        )}
         <Space wrap size="small" className="exception-presets" aria-label="Quick choices">
           {presets.map((preset) => (
-            <Button
-              key={preset.label}
-              size="small"
-              onClick={() => {
-                form.setValue("startsAt", instantFromWallClock(preset.value[0], timezone), { shouldDirty: true });
-                form.setValue("endsAt", instantFromWallClock(preset.value[1], timezone), { shouldDirty: true });
-              }}
-            >
+            <Button key={preset.label} size="small" onClick={() => setDays(preset.first, preset.last)}>
               {preset.label}
             </Button>
           ))}

@@ -3,12 +3,15 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Popconfirm, Space, Table, Tag } from "antd";
 import { useMemo, useState } from "react";
+import { affectedAppointments, isBookingsAffected } from "../../lib/affected";
 import { useRefData } from "../../lib/api";
 import dayjs from "../../lib/dayjs";
 import { describeScope } from "../../lib/scope";
 import { addDays, todayIn } from "../../lib/time";
 import { useDeleteException, useExceptions } from "./api";
+import DeleteAffectedModal from "./DeleteAffectedModal";
 import ExceptionFormModal from "./ExceptionFormModal";
+import type { AffectedAnswer } from "../../lib/types";
 import type { AvailabilityException } from "./types";
 
 export function formatInstant(instant: string, timezone: string): string {
@@ -29,6 +32,19 @@ export default function TimeOffTab({ doctorId, timezone }: { doctorId: string; t
   const remove = useDeleteException(doctorId);
   // null: closed; "new": adding; an id: editing that entry (read from the query, not copied here).
   const [editing, setEditing] = useState<string | null>(null);
+
+  // A delete refused for bookings it would strand: which entry, and the bookings to keep or cancel.
+  const refusal = isBookingsAffected(remove.error) ? remove.error : null;
+  const refusedId = refusal ? remove.variables?.id : undefined;
+  const refused = refusedId ? (exceptions.data ?? []).find((e) => e.id === refusedId) : undefined;
+  const deleteEntry = (id: string, onAffectedBookings?: AffectedAnswer) =>
+    remove.mutateAsync({ id, onAffectedBookings }).then(
+      () => {
+        remove.reset();
+        void message.success(onAffectedBookings === "cancel" ? "Deleted; the bookings were cancelled." : "Deleted.");
+      },
+      (error: Error) => void (isBookingsAffected(error) || message.error(error.message)),
+    );
 
   const rows = [...(exceptions.data ?? [])].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const edited = editing && editing !== "new" ? rows.find((e) => e.id === editing) : undefined;
@@ -75,12 +91,7 @@ export default function TimeOffTab({ doctorId, timezone }: { doctorId: string; t
                   title="Delete this entry?"
                   okText="Delete"
                   okButtonProps={{ danger: true }}
-                  onConfirm={() =>
-                    remove.mutateAsync(e.id).then(
-                      () => void message.success("Deleted."),
-                      (error: Error) => void message.error(error.message),
-                    )
-                  }
+                  onConfirm={() => deleteEntry(e.id)}
                 >
                   <Button size="small" danger icon={<DeleteOutlined />} aria-label={`Delete ${e.kind === "blocked" ? "time off" : "opening"} from ${isoLocal(e.startsAt, timezone)}`}>
                     Delete
@@ -91,6 +102,16 @@ export default function TimeOffTab({ doctorId, timezone }: { doctorId: string; t
           },
         ]}
       />
+      {refusal && refusedId && (
+        <DeleteAffectedModal
+          what={refused?.kind === "available" ? "this opening" : "this time off"}
+          appointments={affectedAppointments(refusal.errors)}
+          timezone={timezone}
+          deleting={remove.isPending}
+          onDelete={(answer) => void deleteEntry(refusedId, answer)}
+          onClose={() => remove.reset()}
+        />
+      )}
       {(editing === "new" || edited) && (
         <ExceptionFormModal
           key={editing}

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { SCHEDULE_API, scheduleKeys } from "../../lib/api";
 import { apiFetch } from "../../lib/http";
+import type { AffectedAnswer } from "../../lib/types";
 import type { AvailabilityException, ExceptionRequest } from "./types";
 
 export function useExceptions(doctorId: string, range: { start: string; end: string }) {
@@ -46,7 +47,10 @@ export function useUpdateException(doctorId: string) {
 export function useDeleteException(doctorId: string) {
   const invalidate = useInvalidateAfterException(doctorId);
   return useMutation({
-    mutationFn: (id: string) => apiFetch<void>(`${SCHEDULE_API}/exceptions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    // Without onAffectedBookings a delete that strands bookings (an opening they were made in) answers 409
+    // BOOKINGS_AFFECTED; the doctor's keep/cancel answer goes in the query.
+    mutationFn: ({ id, onAffectedBookings }: { id: string; onAffectedBookings?: AffectedAnswer }) =>
+      apiFetch<void>(`${SCHEDULE_API}/exceptions/${encodeURIComponent(id)}`, { method: "DELETE", query: { onAffectedBookings } }),
     onSuccess: invalidate,
   });
 }

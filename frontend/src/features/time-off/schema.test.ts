@@ -8,6 +8,7 @@ describe("time off rules mirror parse_exception_payload", () => {
     endsAt: "2026-12-27T00:00:00+02:00",
     slotIntervalMinutes: null,
     reason: "Holidays",
+    allDay: false,
     scope: { appointmentTypeId: null, doctorLocationId: null, locationRoomId: null, consultationMode: null },
   };
   const codesOf = (v: typeof base | Record<string, unknown>) => exceptionIssues(v as never).map((i) => [i.path, i.code]);

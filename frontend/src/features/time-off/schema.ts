@@ -13,6 +13,8 @@ const exceptionShape = z.object({
   endsAt: z.nullable(z.string()),
   slotIntervalMinutes: z.nullable(z.number()),
   reason: z.string(),
+  /** Whole local days: startsAt is the first day's midnight, endsAt the midnight after the last day. */
+  allDay: z.boolean(),
   scope: scopeSchema,
   /** Bookings this time off would strand (a 409 BOOKINGS_AFFECTED): keep or cancel them; null until asked. */
   onAffectedBookings: z.optional(z.nullable(z.enum(["keep", "cancel"]))),
@@ -23,7 +25,7 @@ export type ExceptionFormValues = z.infer<typeof exceptionShape>;
 export function exceptionIssues(values: ExceptionFormValues): Issue[] {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
-  const hint = "Choose a date and time.";
+  const hint = values.allDay ? "Choose a day." : "Choose a date and time.";
   const start = values.startsAt ? Date.parse(values.startsAt) : Number.NaN;
   const end = values.endsAt ? Date.parse(values.endsAt) : Number.NaN;
   if (!values.startsAt) add("startsAt", "REQUIRED", hint);
@@ -31,7 +33,7 @@ export function exceptionIssues(values: ExceptionFormValues): Issue[] {
   if (!values.endsAt) add("endsAt", "REQUIRED", hint);
   else if (Number.isNaN(end)) add("endsAt", "INVALID_DATETIME", hint);
   if (Number.isFinite(start) && Number.isFinite(end)) {
-    if (end <= start) add("endsAt", "END_BEFORE_START", "The end must be after the start.");
+    if (end <= start) add("endsAt", "END_BEFORE_START", values.allDay ? "The last day cannot be before the first day." : "The end must be after the start.");
     else if (end - start > MAX_EXCEPTION_DAYS * 86_400_000) add("endsAt", "RANGE_TOO_LARGE", `An exception spans at most ${MAX_EXCEPTION_DAYS} days.`);
   }
   if (values.kind === "available") {

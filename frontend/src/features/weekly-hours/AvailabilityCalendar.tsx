@@ -132,7 +132,16 @@ function CalendarDay(props: {
               {booked > 0 && <span className="calendar-booked">{booked} booked</span>}
             </span>
           )}
-          {timeOff && <span className="calendar-timeoff">Time off: {timeOff}</span>}
+          {timeOff && (
+            // Narrow cells: "Off" over the reason cut with an ellipsis; the whole text is the title.
+            <span className="calendar-timeoff" title={`Time off: ${timeOff}`}>
+              <span className="calendar-timeoff-label">
+                <span className="wide-only">Time off:</span>
+                <span className="narrow-only">Off</span>
+              </span>{" "}
+              <span className="calendar-timeoff-reason">{timeOff}</span>
+            </span>
+          )}
           {!free && !timeOff && why && !props.isPast && <span className="calendar-why">{why}</span>}
         </>
       )}

@@ -84,7 +84,9 @@ export default function WeeklyHours({ week, refdata, timezone, loading }: { week
                       {w.effectiveFrom || w.effectiveTo ? " · dated" : ""}
                       {w.timezone !== timezone ? ` · ${w.timezone}` : ""}
                     </span>{" "}
-                    <span className="scope-badge">{scopeBadge(refdata, w.scope)}</span>
+                    <span className="scope-badge" title={scopeBadge(refdata, w.scope)}>
+                      {scopeBadge(refdata, w.scope)}
+                    </span>
                   </div>
                 ))
               ) : (

@@ -61,7 +61,7 @@ describe("server errors on a real form", () => {
       dayIndexes: [3],
       warnings: [{ path: "days.0.windows.0.workEndLocal", code: "WINDOW_REMAINDER", message: "20 minutes left over.", severity: "warning" }],
     });
-    expect(feedback.at("days.3.windows.0.workEndLocal")).toEqual({ validateStatus: "warning", help: "20 minutes left over." });
+    expect(feedback.at("days.3.windows.0.workEndLocal")).toEqual({ validateStatus: "warning", help: "20 minutes left over.", codes: ["WINDOW_REMAINDER"] });
 
     v.days[3].windows[0].workEndLocal = "08:00";
     const withError = buildFeedback(v, scheduleIssues(v), {}, undefined);

@@ -13,6 +13,8 @@ import type { PreviewWarning } from "./types";
 export interface Feedback {
   validateStatus?: "error" | "warning";
   help?: ReactNode;
+  /** The codes behind what is shown (preview warnings only), for fields that explain a code their own way. */
+  codes?: string[];
 }
 
 export interface FeedbackIndex {
@@ -27,6 +29,7 @@ export interface FeedbackIndex {
 interface Entry {
   severity: "error" | "warning";
   message: string;
+  code?: string;
 }
 
 export function buildFeedback(
@@ -54,7 +57,7 @@ export function buildFeedback(
     const path = toFormPath(warning.path, preview!.dayIndexes);
     const name = path === null ? null : fieldNameFor(path, values);
     if (name === null) unplaced.push(warning);
-    else if (!clientNames.has(name)) push(name, { severity: warning.severity, message: warning.message });
+    else if (!clientNames.has(name)) push(name, { severity: warning.severity, message: warning.message, code: warning.code });
   }
   const server = (name: string): Entry | undefined => {
     const error = get(errors, name) as { type?: string; message?: string } | undefined;
@@ -72,7 +75,8 @@ export function buildFeedback(
     const errorsFirst = [...list].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
     const status = errorsFirst[0].severity;
     const shown = errorsFirst.filter((e) => e.severity === status);
-    return { validateStatus: status, help: shown.map((e) => e.message).join(" ") };
+    const codes = shown.flatMap((e) => (e.code ? [e.code] : []));
+    return { validateStatus: status, help: shown.map((e) => e.message).join(" "), ...(codes.length ? { codes } : {}) };
   };
 
   const statusUnder = (prefix: string) => {

@@ -96,6 +96,9 @@ export interface PreviewWindow {
 export interface PreviewDay {
   date: string;
   dayOfWeek: number;
+  /** With a service in scope: starts where a whole appointment fits, and how many fit back to back. */
+  bookableStarts?: number;
+  backToBack?: number;
   windows: PreviewWindow[];
 }
 
@@ -104,7 +107,14 @@ export interface PreviewWarning extends ApiFieldError {
 }
 
 export interface PreviewResponse {
-  summary: { totalSlots: number; daysEnabled: number; bookableStarts?: number; backToBack?: number; service?: unknown };
+  summary: {
+    totalSlots: number;
+    daysEnabled: number;
+    /** Present with a service in scope: the slot starts a whole appointment fits at, and how many fit back to back. */
+    bookableStarts?: number;
+    backToBack?: number;
+    service?: { id: string; name: string; durationMinutes: number };
+  };
   days: PreviewDay[];
   warnings: PreviewWarning[];
 }

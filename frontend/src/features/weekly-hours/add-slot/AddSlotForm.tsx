@@ -82,6 +82,7 @@ function ScheduleForm({ doctorId, timezoneDefault, onClose, onSaved, reportUnsav
               onWeeksChange={form.setPreviewWeeks}
               dayLabels={dayLabels}
               unplaced={form.feedback.unplaced.filter((w) => w.code !== BOOKINGS_AFFECTED)}
+              diff={form.previewDiff}
             />
           </div>
 

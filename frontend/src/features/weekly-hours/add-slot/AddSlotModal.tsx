@@ -1,4 +1,4 @@
-// The "Add slot" dialog. The shell is tiny and in the first bundle (so the dialog opens at once, titled);
+// The "Add slot" button's dialog, titled for what it does: "Edit weekly hours". The shell is tiny and in the first bundle (so the dialog opens at once, titled);
 // the form inside — React Hook Form, zod, pickers — is a lazily loaded chunk (AddSlotForm).
 import { App, Modal, Skeleton } from "antd";
 import { lazy, Suspense, useRef } from "react";
@@ -41,7 +41,7 @@ export default function AddSlotModal({ open, onClose, ...formProps }: AddSlotMod
   return (
     <Modal
       open={open}
-      title="Add slot"
+      title="Edit weekly hours"
       onCancel={close}
       footer={null}
       width={{ xs: "100%", sm: "95%", md: 920, lg: 1040 }}

@@ -4,6 +4,7 @@ import { Button, Switch } from "antd";
 import { useFieldArray, useWatch, type Control, type UseFormGetValues, type UseFormSetValue } from "react-hook-form";
 import { DAY_LONG } from "../days";
 import { Field } from "../feedback";
+import { overwrittenDays } from "../copy";
 import { cloneWindows, newWindow } from "../payload";
 import { MAX_WINDOWS_PER_DAY, type ScheduleFormValues } from "../schema";
 import CopyToPopover from "./CopyToPopover";
@@ -54,7 +55,12 @@ export default function DayEditor(props: {
             )}
           </span>
         </label>
-        <CopyToPopover dayIndex={d} disabled={!enabled || fields.length === 0} onCopy={copyTo} />
+        <CopyToPopover
+          dayIndex={d}
+          disabled={!enabled || fields.length === 0}
+          overwrites={(targets) => overwrittenDays(getValues("days"), d, targets)}
+          onCopy={copyTo}
+        />
       </div>
       {!enabled && fields.length > 0 && (
         <p className="muted off-hint">

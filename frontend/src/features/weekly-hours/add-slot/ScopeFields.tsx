@@ -4,14 +4,15 @@ import { Select } from "antd";
 import { useMemo } from "react";
 import { Controller, useWatch, type Control } from "react-hook-form";
 import ScopeSelect from "../../../lib/ScopeSelect";
+import { zoneList } from "../../../lib/timezones";
 import type { RefData, Scope } from "../../../lib/types";
 import { Field } from "../feedback";
 import type { ScheduleFormValues } from "../schema";
 
-function timezoneOptions(extra: string[]): { value: string; label: string }[] {
-  const zones = new Set<string>(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []);
-  for (const zone of extra) if (zone) zones.add(zone);
-  return [...zones].sort().map((z) => ({ value: z, label: z.replaceAll("_", " ") }));
+/** Canonical IANA names only (lib/timezones), plus the zones in use here even if stored under a legacy name. */
+function timezoneOptions(keep: string[]): { value: string; label: string }[] {
+  const supported = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return zoneList(supported, keep).map((z) => ({ value: z, label: z.replaceAll("_", " ") }));
 }
 
 const common = { popupMatchSelectWidth: false, showSearch: { optionFilterProp: "label" } } as const;
@@ -24,7 +25,10 @@ export default function ScopeFields(props: {
 }) {
   const { control, refdata, onScopeChange } = props;
   const scope = useWatch({ control, name: "scope" });
-  const zones = useMemo(() => timezoneOptions([props.timezoneDefault, refdata?.timezoneDefault ?? ""]), [props.timezoneDefault, refdata?.timezoneDefault]);
+  const zones = useMemo(
+    () => timezoneOptions([props.timezoneDefault, refdata?.timezoneDefault ?? "", scope.timezone]),
+    [props.timezoneDefault, refdata?.timezoneDefault, scope.timezone],
+  );
 
   return (
     <div className="scope-fields">

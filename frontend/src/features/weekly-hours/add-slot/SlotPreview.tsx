@@ -4,6 +4,7 @@ import { Alert, Segmented, Skeleton, Spin, Tag } from "antd";
 import dayjs from "../../../lib/dayjs";
 import type { PreviewResult } from "../api";
 import { DAY_SHORT } from "../days";
+import type { SlotDiff } from "../diff";
 import type { PreviewWarning } from "../types";
 
 export type PreviewState =
@@ -24,18 +25,45 @@ export default function SlotPreview(props: {
   onWeeksChange: (weeks: number) => void;
   dayLabels: string;
   unplaced: PreviewWarning[];
+  /** Against the stored hours of the same days (replace only). */
+  diff: SlotDiff | null;
 }) {
   const { state } = props;
   const data = state.kind === "ready" || state.kind === "failed" || state.kind === "invalid" ? state.data : undefined;
   const busy = state.kind === "loading" || (state.kind === "ready" && state.refreshing);
   const count = state.kind === "nothing" ? 0 : data && state.kind !== "invalid" ? createdSlots(data) : null;
+  const summary = state.kind === "ready" ? state.data.summary : undefined;
+  const diff = state.kind === "ready" && !state.refreshing ? props.diff : null;
   return (
     <section className="slot-preview" aria-label="Preview">
       <div className="slot-preview-head">
         <div>
-          <div className="preview-summary" data-testid="preview-summary" aria-live="polite" aria-busy={busy || state.kind === "invalid"}>
-            {count === null ? "Creates … slots" : `Creates ${count} slots`}
+          <div className="preview-summary-line">
+            <span className="preview-summary" data-testid="preview-summary" aria-live="polite" aria-busy={busy || state.kind === "invalid"}>
+              {count === null ? "Creates … slots" : `Creates ${count} slots`}
+            </span>
+            {summary?.service && summary.bookableStarts !== undefined && (
+              <span className="preview-service" data-testid="preview-service">
+                <span className="nowrap">
+                  {summary.bookableStarts} start time{summary.bookableStarts === 1 ? "" : "s"}
+                </span>{" "}
+                for {summary.service.name}
+                {summary.backToBack !== undefined && (
+                  <>
+                    {" · "}
+                    <span className="nowrap" title={`${summary.backToBack} appointments of ${summary.service.durationMinutes} min fit one after another`}>
+                      {summary.backToBack} back to back
+                    </span>
+                  </>
+                )}
+              </span>
+            )}
           </div>
+          {diff && (
+            <div className={`preview-diff${diff.added || diff.removed ? "" : " muted"}`} data-testid="preview-diff" title="Compared day by day with the stored hours of the same days and dates">
+              <span className={diff.added ? "diff-added" : undefined}>+{diff.added}</span> / <span className={diff.removed ? "diff-removed" : undefined}>−{diff.removed}</span> slots vs saved
+            </div>
+          )}
           <div className="muted preview-sub">
             {state.kind === "nothing" && "Change a day to see the slots it would create."}
             {state.kind === "invalid" && "Fix the highlighted fields to update the preview."}
@@ -69,20 +97,21 @@ export default function SlotPreview(props: {
         {!data && state.kind !== "nothing" ? (
           <Skeleton active title={false} paragraph={{ rows: 6 }} />
         ) : (
-          <SlotList data={state.kind === "nothing" ? undefined : data} />
+          <SlotList data={state.kind === "nothing" ? undefined : data} diff={diff} />
         )}
       </div>
     </section>
   );
 }
 
-function SlotList({ data }: { data: PreviewResult | undefined }) {
-  const days = (data?.days ?? []).filter((d) => d.windows.some((w) => w.slots.length));
+function SlotList({ data, diff }: { data: PreviewResult | undefined; diff: SlotDiff | null }) {
+  const days = (data?.days ?? []).filter((d) => d.windows.some((w) => w.slots.length) || diff?.byDate.has(d.date));
   if (!days.length) return <p className="muted empty-preview">No slots.</p>;
   return (
     <ol className="slot-days">
       {days.map((day) => {
         const count = day.windows.reduce((n, w) => n + w.slots.length, 0);
+        const delta = diff?.byDate.get(day.date) ?? 0;
         return (
           <li key={day.date} className="slot-day">
             <div className="slot-day-head">
@@ -90,6 +119,8 @@ function SlotList({ data }: { data: PreviewResult | undefined }) {
                 {DAY_SHORT[day.dayOfWeek - 1]} {dayjs(day.date).format("D MMM")}
               </strong>
               <span className="muted"> · {count} slots</span>
+              {delta !== 0 && <span className={delta > 0 ? "diff-added" : "diff-removed"}> ({delta > 0 ? `+${delta}` : `−${-delta}`} vs saved)</span>}
+              {day.bookableStarts !== undefined && <span className="muted"> · {day.bookableStarts} start times</span>}
             </div>
             <div className="slot-tags">
               {day.windows.flatMap((w, k) =>

@@ -1,6 +1,6 @@
 // One work window of a day: its hours, slot length, breaks, and (under "Advanced") priority and dates.
 import { DeleteOutlined } from "@ant-design/icons";
-import { Button, Collapse, DatePicker, InputNumber, Select } from "antd";
+import { Alert, Button, Collapse, DatePicker, InputNumber, Select } from "antd";
 import { useState } from "react";
 import { Controller, type Control } from "react-hook-form";
 import dayjs from "../../../lib/dayjs";
@@ -26,6 +26,9 @@ export default function WindowFields(props: {
   const advancedStatus = feedback.at(`${prefix}.priority`, `${prefix}.effectiveFrom`, `${prefix}.effectiveTo`).validateStatus;
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const label = `${DAY_LONG[d]} window ${w + 1}`;
+  // SLOT_SHORTER_THAN_SERVICE: a short note under the slot length, the whole explanation across the window.
+  const intervalFeedback = feedback.at(`${prefix}.slotIntervalMinutes`);
+  const shorterThanService = intervalFeedback.validateStatus === "warning" && !!intervalFeedback.codes?.includes("SLOT_SHORTER_THAN_SERVICE");
 
   return (
     <fieldset className="window" aria-label={label} data-testid={`window-${d}-${w}`}>
@@ -39,7 +42,13 @@ export default function WindowFields(props: {
           labels={[`Window ${w + 1} start`, "End"]}
           disabled={disabled}
         />
-        <Field names={[`${prefix}.slotIntervalMinutes`]} label="Slot length" htmlFor={`window-${d}-${w}-interval`} className="window-interval">
+        <Field
+          names={[`${prefix}.slotIntervalMinutes`]}
+          label="Slot length"
+          htmlFor={`window-${d}-${w}-interval`}
+          className="window-interval"
+          override={shorterThanService ? { validateStatus: "warning", help: "Shorter than the service" } : undefined}
+        >
           <Controller
             control={control}
             name={`${prefix}.slotIntervalMinutes`}
@@ -70,6 +79,9 @@ export default function WindowFields(props: {
           onClick={props.onRemove}
         />
       </div>
+      {shorterThanService && (
+        <Alert className="window-service-hint" type="warning" showIcon title={intervalFeedback.help} data-testid={`window-${d}-${w}-service-hint`} />
+      )}
       <BreakFields control={control} dayIndex={d} windowIndex={w} disabled={disabled} getWindow={props.getWindow} />
       <Collapse
         size="small"

@@ -19,9 +19,10 @@ import { usePreview, useRules, useSaveSchedule } from "../api";
 import { DAY_SHORT } from "../days";
 import { scheduleFieldFor } from "../errors";
 import { buildFeedback } from "../feedback";
-import { buildPreviewPayload, buildSavePayload, daysToSend, formBase, payloadHash, previewRange } from "../payload";
+import { slotDiff, type SlotDiff } from "../diff";
+import { buildPreviewPayload, buildSavePayload, dayJson, daysToSend, formBase, payloadHash, previewRange, scopeJson } from "../payload";
 import { scheduleFormSchema, scheduleIssues, type ScheduleFormValues } from "../schema";
-import type { ReplaceMode } from "../types";
+import type { PreviewRequest, ReplaceMode } from "../types";
 import type { UnsavedDays } from "./AddSlotModal";
 import type { PreviewState } from "./SlotPreview";
 
@@ -181,6 +182,8 @@ export function useScheduleForm({ doctorId, timezoneDefault, base: initialBase, 
     previewWeeks,
     setPreviewWeeks,
     previewState: preview.state,
+    /** "+N / −N slots vs saved" (replace only; null until both previews are in). */
+    previewDiff: preview.diff,
     feedback,
     saving: save.isPending,
     /** 409: someone saved this scope since it was loaded. */
@@ -219,6 +222,17 @@ function useLivePreview(args: {
   const debounced = useDebounced(built.body, hash, 400);
   const preview = usePreview(doctorId, debounced.key ? { hash: debounced.key, body: debounced.value } : null);
 
+  // The same days as stored, over the same dates: fetched once per set of days and range, not per keystroke.
+  const savedBody = useMemo((): PreviewRequest | null => {
+    if (!canPreview || values.replaceMode !== "replace_selected_days") return null;
+    const days = built.dayIndexes.map((i) => dayJson(base.days[i]));
+    if (!days.some((d) => d.enabled && d.windows.length)) return { doctorId, scope: scopeJson(base.scope), days: [], dateRange: built.body.dateRange };
+    return { doctorId, scope: scopeJson(base.scope), days, dateRange: built.body.dateRange, replaceMode: "replace_selected_days" };
+  }, [canPreview, values.replaceMode, built, base, doctorId]);
+  const savedHash = savedBody && savedBody.days.length ? payloadHash(savedBody) : null;
+  const saved = usePreview(doctorId, savedHash && savedBody ? { hash: savedHash, body: savedBody } : null);
+  const savedReady = savedBody !== null && (savedHash === null || (saved.data !== undefined && !saved.isPlaceholderData));
+
   const state: PreviewState = !canPreview
     ? built.body.days.length === 0 && !switchingScope
       ? { kind: "nothing" }
@@ -238,5 +252,8 @@ function useLivePreview(args: {
     () => (readyData && refreshing ? { ...readyData, warnings: readyData.warnings.filter((w) => w.severity === "warning") } : readyData),
     [readyData, refreshing],
   );
-  return { state, fieldData };
+  const currentData = state.kind === "ready" && !state.refreshing ? state.data : undefined;
+  const savedData = savedHash ? saved.data : null;
+  const diff = useMemo((): SlotDiff | null => (currentData && savedReady ? slotDiff(currentData, savedData ?? null) : null), [currentData, savedReady, savedData]);
+  return { state, fieldData, diff };
 }
