@@ -4,6 +4,7 @@ whole on a plain request and as a fragment (a django-template-partials partial) 
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,6 +39,7 @@ from appointments.models import ActorType, Appointment, AppointmentEvent, Status
 from medic.clinic.models import ConsultationMode, Doctor, Location, Patient, Room, User
 from medic.errors import ValidationFailed
 from medic.typing import AuthenticatedRequest
+from scheduling.slots import day_bounds
 
 
 class DeskRequest(AuthenticatedRequest):
@@ -145,17 +147,22 @@ def day(request: DeskRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def week(request: DeskRequest) -> HttpResponse:
-    """One doctor's week, Monday to Sunday."""
+def _one_doctor(request: DeskRequest) -> tuple[Desk, zoneinfo.ZoneInfo, list[Doctor], Doctor, date]:
+    """What the one-doctor pages (week, day sheet) show: the desk, its zone, the doctors the caller may pick
+    from, the one picked (`?doctor=`, else the first) and the date (`?date=`, else today)."""
     desk = desk_for(request)
-    zone = zone_of(desk.clinic.timezone)
     doctors = desk.doctors()
     if not doctors:
         raise Http404("No doctors.")
     doctor = desk.doctor(request.GET["doctor"]) if request.GET.get("doctor") else doctors[0]
-    shown = _day(request.GET.get("date"), desk)
+    return desk, zone_of(desk.clinic.timezone), doctors, doctor, _day(request.GET.get("date"), desk)
+
+
+@login_required
+@require_GET
+def week(request: DeskRequest) -> HttpResponse:
+    """One doctor's week, Monday to Sunday."""
+    desk, zone, doctors, doctor, shown = _one_doctor(request)
     days = week_of(shown)
     the_grid = grid([doctor], days, zone)
     for column in the_grid.columns:
@@ -186,15 +193,7 @@ def week(request: DeskRequest) -> HttpResponse:
 @require_GET
 def sheet(request: DeskRequest) -> HttpResponse:
     """A doctor's day as a printable list: time, patient, service, phone, notes."""
-    desk = desk_for(request)
-    zone = zone_of(desk.clinic.timezone)
-    doctors = desk.doctors()
-    if not doctors:
-        raise Http404("No doctors.")
-    doctor = desk.doctor(request.GET["doctor"]) if request.GET.get("doctor") else doctors[0]
-    shown = _day(request.GET.get("date"), desk)
-    from scheduling.slots import day_bounds
-
+    desk, zone, doctors, doctor, shown = _one_doctor(request)
     lo, hi = day_bounds(zone, shown, shown)
     rows = (
         Appointment.objects.filter(
