@@ -136,6 +136,16 @@ DJANGO_VITE = {
 }
 INERTIA_LAYOUT = "inertia_layout.html"
 
+# Email: printed to the console unless EMAIL_URL names an SMTP server (smtp+tls://user:pass@host:587);
+# the tests swap in the in-memory backend on their own.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Medic <no-reply@medic.localhost>")
+# How long an email-verification link stays valid.
+MEDIC_VERIFY_EMAIL_MAX_AGE = env.int("MEDIC_VERIFY_EMAIL_MAX_AGE", default=3 * 24 * 3600)
+
 # Booking: how long a hold keeps a slot before it expires.
 MEDIC_HOLD_MINUTES = env.int("MEDIC_HOLD_MINUTES", default=10)
 INERTIA_VERSION = "1"

@@ -80,6 +80,12 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the owner proved the address (a signed link by email); patients who signed up "
+        "themselves confirm a booking only once it is set.",
+    )
 
     objects = UserManager()
 

@@ -1,0 +1,1 @@
+"""The patient booking pages: /book/, /me/appointments and the patient account (sign-up, verification)."""
