@@ -28,7 +28,7 @@ from appointments.models import (
     can_transition,
 )
 from appointments.selectors import utcnow
-from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room
+from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room, User
 from medic.clinic.permissions import AnyUser, can_act_for_doctor, can_browse_clinic
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
 from scheduling.models import lock_schedule
@@ -474,6 +474,16 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
         elif not can_transition(a.status, Status.CONFIRMED):
             raise _wrong_status(a, "confirmed")
         else:
+            if actor.type == ActorType.PATIENT and patient_needs_verification(a.patient):
+                raise ValidationFailed(
+                    [
+                        FieldError(
+                            "",
+                            "EMAIL_NOT_VERIFIED",
+                            "Verify your email address first: open the link we sent you, then confirm.",
+                        )
+                    ]
+                )
             before = snapshot(a)
             a.status, a.confirmed_at = Status.CONFIRMED, now
             a.save(update_fields=["status", "confirmed_at", "updated_at"])
@@ -483,6 +493,17 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
             [FieldError("", "HOLD_EXPIRED", "The hold ran out before it was confirmed; hold the slot again.")]
         )
     return a
+
+
+def patient_needs_verification(patient: Patient) -> bool:
+    """A patient who signed up themselves (no registering clinic) confirms a booking only once their login's
+    address is verified; a patient a clinic registered is vouched for by it, and logins from before
+    verification existed were marked verified by their migration."""
+    return (
+        patient.clinic_id is None
+        and patient.user_id is not None
+        and User.objects.filter(pk=patient.user_id, email_verified_at__isnull=True).exists()
+    )
 
 
 def _check_patient_may_change(a: Appointment, actor: Actor, now: datetime, action: str) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from django.http import Http404, HttpRequest
 
-from appointments import selectors
+from appointments import selectors, services
 from appointments.models import ActorType, Appointment
 from appointments.patient.times import zone_or_none
 from appointments.services import Actor
@@ -56,4 +56,5 @@ def needs_verification(user: AnyUser) -> bool:
     ones verified, and a patient a clinic registered (`Patient.clinic` set) is vouched for by that clinic."""
     if not user.is_authenticated or user.email_verified_at is not None:
         return False
-    return Patient.objects.filter(user_id=user.pk, clinic__isnull=True).exists()
+    patient = Patient.objects.filter(user_id=user.pk).first()
+    return patient is not None and services.patient_needs_verification(patient)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from medic.clinic.models import (
     AppointmentType,
@@ -31,8 +32,14 @@ class DemoLogin:
 
 def _user(email: str, full_name: str, *, is_staff: bool = False) -> User:
     user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "is_staff": is_staff})
-    changed = user.full_name != full_name or user.is_staff != is_staff or not user.is_active
+    changed = (
+        user.full_name != full_name
+        or user.is_staff != is_staff
+        or not user.is_active
+        or user.email_verified_at is None
+    )
     user.full_name, user.is_staff, user.is_active = full_name, is_staff, True
+    user.email_verified_at = user.email_verified_at or timezone.now()  # the demo addresses count as verified
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         changed = True
