@@ -298,3 +298,20 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.status_code}"
+
+
+class CalendarFeed(models.Model):
+    """A doctor's calendar subscription. The secret in its URL is derived from SECRET_KEY and `nonce`
+    (appointments.feeds.services), so the URL can be shown again, yet the database alone reveals no working
+    URL: it keeps only the nonce and the SHA-256 digest the feed is looked up by. Rotating changes both."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    doctor = models.OneToOneField(Doctor, on_delete=models.CASCADE, related_name="calendar_feed")
+    nonce = models.CharField(max_length=64, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    include_patient_names = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.doctor}"

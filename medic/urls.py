@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("doctor/schedule", schedule_page, name="doctor-schedule"),
     path("desk/", include("appointments.desk.urls")),
+    path("ical/", include("appointments.feeds.urls")),
     path("api/me", views.me, name="api-me"),
     path("api/", include("scheduling.api.urls")),
     path("api/", include("appointments.api.urls")),

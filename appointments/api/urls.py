@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from appointments.api.availability import clinic_availability, doctor_availability
 from appointments.api.explain import doctor_availability_explain
 from appointments.api.views import AppointmentViewSet
+from appointments.feeds.api import calendar_feed, rotate_calendar_feed
 
 router = SimpleRouter(trailing_slash=False)
 router.register("appointments", AppointmentViewSet, basename="appointment")
@@ -18,5 +19,7 @@ urlpatterns = [
         name="doctor-availability-explain",
     ),
     path("availability", clinic_availability, name="clinic-availability"),
+    path("doctor/calendar-feed", calendar_feed, name="doctor-calendar-feed"),
+    path("doctor/calendar-feed/rotate", rotate_calendar_feed, name="doctor-calendar-feed-rotate"),
     *router.urls,
 ]
