@@ -315,3 +315,37 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.doctor}"
+
+
+class NoticeKind(models.TextChoices):
+    CONFIRMED = "confirmed", "Booking confirmed"
+    RESCHEDULED = "rescheduled", "Booking moved"
+    CANCELLED = "cancelled", "Booking cancelled"
+    REMINDER = "reminder", "Reminder"
+    STAFF_BOOKED = "staff_booked", "Staff: patient booked"
+    STAFF_CANCELLED = "staff_cancelled", "Staff: patient cancelled"
+
+
+class Notice(models.Model):
+    """One email sent about one appointment: the row is written in the transaction that decides to send, so
+    a retried, duplicated or late job finds it and sends nothing. `version` is the appointment's notice
+    version when it was sent (appointments.notifications.notice_version)."""
+
+    id = models.BigAutoField(primary_key=True)
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    version = models.PositiveIntegerField()
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "kind", "version", "recipient"], name="notice_once_per_version"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="notice_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version} to {self.recipient}"

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from psycopg import errors as pg_errors
 
-from appointments import availability, selectors
+from appointments import availability, notifications, selectors
 from appointments.models import (
     ACTIVE_STATUSES,
     ActorType,
@@ -488,6 +488,7 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
             a.status, a.confirmed_at = Status.CONFIRMED, now
             a.save(update_fields=["status", "confirmed_at", "updated_at"])
             _event(a, "confirmed", actor, before)
+            notifications.notify_after_commit(a, "confirmed", actor.type)
     if expired:
         raise Gone(
             [FieldError("", "HOLD_EXPIRED", "The hold ran out before it was confirmed; hold the slot again.")]
@@ -550,6 +551,7 @@ def cancel(a: Appointment, *, actor: Actor, reason: str = "", now: datetime | No
         )
         _release_claims(a, now)
         _event(a, "cancelled", actor, before)
+        notifications.notify_after_commit(a, "cancelled", actor.type)
     return a
 
 
@@ -600,6 +602,7 @@ def reschedule(
         _release_claims(a, now)
         _claim_resources(a, now)
         _event(a, "rescheduled", actor, before)
+        notifications.notify_after_commit(a, "rescheduled", actor.type)
     return a
 
 

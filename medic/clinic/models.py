@@ -125,6 +125,10 @@ class Clinic(UUIDModel):
         default=2,
         help_text="How many slots one patient may hold at once with this clinic's doctors (1–20).",
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="How many hours before an appointment its patient gets a reminder email (1–168).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -133,7 +137,11 @@ class Clinic(UUIDModel):
             models.CheckConstraint(
                 condition=models.Q(max_holds_per_patient__gte=1, max_holds_per_patient__lte=20),
                 name="clinic_max_holds_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_hours__gte=1, reminder_hours__lte=168),
+                name="clinic_reminder_hours_range",
+            ),
         ]
 
     def __str__(self) -> str:
