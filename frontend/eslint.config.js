@@ -7,7 +7,8 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const noImport = (pattern, message) => ["error", { patterns: [{ group: [pattern], message }] }];
+const noImport = (pattern, message) => ["error", { patterns: [{ group: [pattern].flat(), message }] }];
+const OTHERS = "Features do not import each other; move what both need to src/lib.";
 
 export default defineConfig([
   globalIgnores(["node_modules/", "coverage/"]),
@@ -26,11 +27,15 @@ export default defineConfig([
   },
   {
     files: ["src/features/weekly-hours/**"],
-    rules: { "no-restricted-imports": noImport("**/time-off/**", "Features do not import each other; move what both need to src/lib.") },
+    rules: { "no-restricted-imports": noImport(["**/time-off/**", "**/calendar-feed/**"], OTHERS) },
   },
   {
     files: ["src/features/time-off/**"],
-    rules: { "no-restricted-imports": noImport("**/weekly-hours/**", "Features do not import each other; move what both need to src/lib.") },
+    rules: { "no-restricted-imports": noImport(["**/weekly-hours/**", "**/calendar-feed/**"], OTHERS) },
+  },
+  {
+    files: ["src/features/calendar-feed/**"],
+    rules: { "no-restricted-imports": noImport(["**/weekly-hours/**", "**/time-off/**"], OTHERS) },
   },
   {
     files: ["scripts/**/*.mjs", "*.js"],

@@ -19,6 +19,8 @@ export const scheduleKeys = {
   /** What patients can book and have booked (availability, appointments, explain): refreshed by every write. */
   calendarAll: (doctorId: string) => ["schedule_calendar", doctorId] as const,
   calendar: (doctorId: string, what: string, params: Record<string, string | null>) => ["schedule_calendar", doctorId, what, params] as const,
+  /** The doctor's calendar subscription (URLs, patient names on or off): only the Calendar feed tab writes it. */
+  calendarFeed: (doctorId: string) => ["calendar_feed", doctorId] as const,
 };
 
 export function useRefData(doctorId: string) {

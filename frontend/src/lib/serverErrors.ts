@@ -50,3 +50,12 @@ export function setServerErrors<T extends FieldValues>(
   applyServerErrors(setError, routed);
   return routed;
 }
+
+/**
+ * The one line to show for a failed request that has no form (a switch, a button): every error's message
+ * joined, as the form-level alert would show them; anything that is not an ApiError says so plainly.
+ */
+export function serverErrorText(error: unknown): string {
+  if (!(error instanceof ApiError)) return error instanceof Error && error.message ? error.message : "Something went wrong. Try again.";
+  return splitServerErrors(error.errors, () => null).form.map((e) => e.message).join(" ") || error.message;
+}

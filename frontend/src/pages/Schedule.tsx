@@ -1,4 +1,5 @@
-// The Inertia page "Schedule" (GET /doctor/schedule): header, then the "Weekly hours" and "Time off" tabs.
+// The Inertia page "Schedule" (GET /doctor/schedule): header, then the "Weekly hours", "Time off" and
+// "Calendar feed" tabs.
 import { router } from "@inertiajs/react";
 import { Select, Skeleton } from "antd";
 import { lazy, Suspense } from "react";
@@ -8,6 +9,7 @@ import Tabs from "../lib/Tabs";
 import { browserZone, canonicalZone } from "../lib/timezones";
 
 const TimeOffTab = lazy(() => import("../features/time-off/TimeOffTab"));
+const CalendarFeedCard = lazy(() => import("../features/calendar-feed/CalendarFeedCard"));
 
 /** The props Django hands the Inertia page "Schedule" (scheduling/views.py). */
 export interface SchedulePageProps {
@@ -46,6 +48,15 @@ export default function Schedule(props: SchedulePageProps) {
               children: (
                 <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
                   <TimeOffTab doctorId={doctorId} timezone={timezoneDefault} />
+                </Suspense>
+              ),
+            },
+            {
+              key: "feed",
+              label: "Calendar feed",
+              children: (
+                <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} />}>
+                  <CalendarFeedCard doctorId={doctorId} />
                 </Suspense>
               ),
             },
