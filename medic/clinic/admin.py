@@ -84,7 +84,7 @@ class LocationInline(ClinicScopedInline):
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_path = "pk"
-    list_display = ["name", "timezone", "is_public", "max_holds_per_patient", "created_at"]
+    list_display = ["name", "timezone", "is_public", "max_holds_per_patient", "reminder_hours", "created_at"]
     search_fields = ["name"]
     list_filter = ["timezone", "is_public"]
     inlines = [LocationInline]
