@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from appointments import availability, services
+from appointments import availability, notifications, services
 from appointments.availability.engine import sourced_slots
 from appointments.models import ActorType, Appointment, AppointmentEvent, Status
 from medic.clinic.models import AppointmentType, Clinic, Doctor, Location, Patient
@@ -247,5 +247,6 @@ def seed_diary() -> None:
     patients = _patients(clinic)
     now = timezone.now()
     rng = random.Random(7)  # noqa: S311 - a repeatable demo, not a secret
-    for doctor in (first, second):
-        _diary(doctor, patients, rng, now)
+    with notifications.silenced():  # the demo's patients are not emailed about bookings they never made
+        for doctor in (first, second):
+            _diary(doctor, patients, rng, now)

@@ -13,6 +13,9 @@ from __future__ import annotations
 import logging
 import uuid
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -63,9 +66,24 @@ def rescheduled_count(appointment_id: uuid.UUID) -> int:
 # --- from the services --------------------------------------------------------------------------------------
 
 
+_SILENT: ContextVar[bool] = ContextVar("medic_notices_silent", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """No notices for changes made inside (the demo seed books dozens of appointments nobody is told of)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
+
+
 def notify_after_commit(a: Appointment, kind: str, actor_type: str) -> None:
     """Queue the notices of a change once the caller's transaction commits (never for a rolled-back one):
     the patient's, and the clinic staff's when the patient booked or cancelled themself."""
+    if _SILENT.get():
+        return
     from appointments import tasks  # tasks imports the services, which import this module
 
     version = notice_version(a.pk)

@@ -248,3 +248,14 @@ def test_a_held_appointment_cancelled_sends_nothing(
     run_jobs()
     assert mail.outbox == []
     assert Appointment.objects.get().status == Status.CANCELLED
+
+
+def test_the_demo_seed_tells_nobody_of_the_bookings_it_makes(db, django_capture_on_commit_callbacks) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("seed_demo", stdout=StringIO())
+    assert Appointment.objects.exists()
+    assert callbacks == []  # no notice job queued
