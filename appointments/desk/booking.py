@@ -116,15 +116,7 @@ def at_time(
     locations: dict[uuid.UUID, Location],
 ) -> OfferRow | None:
     """The clicked time as an offer, when this service fits there."""
-    day = starts_at.astimezone(zone).date()
-    starts = availability.for_doctor(
-        doctor=doctor,
-        appointment_type=appointment_type,
-        scope=Scope(appointment_type_id=appointment_type.pk, location_id=location_id, consultation_mode=mode),
-        zone=zone,
-        first=day,
-        last=day,
-    )
+    starts = _starts_on(doctor, appointment_type, starts_at.astimezone(zone).date(), zone, location_id, mode)
     wanted = int(starts_at.timestamp())
     match = next((s for s in starts if s.start_utc == wanted), None)
     if match is None:
@@ -142,15 +134,27 @@ def next_today(
 ) -> availability.Start | None:
     """A walk-in's time: the doctor's first bookable start of this service from now until the day ends."""
     today = selectors.utcnow().astimezone(zone).date()
-    starts = availability.for_doctor(
+    starts = _starts_on(doctor, appointment_type, today, zone, location_id, mode)
+    return starts[0] if starts else None
+
+
+def _starts_on(
+    doctor: Doctor,
+    appointment_type: AppointmentType,
+    day: date,
+    zone: zoneinfo.ZoneInfo,
+    location_id: uuid.UUID | None,
+    mode: str | None,
+) -> list[availability.Start]:
+    """One day's bookable starts of this service, narrowed to the place and mode asked for."""
+    return availability.for_doctor(
         doctor=doctor,
         appointment_type=appointment_type,
         scope=Scope(appointment_type_id=appointment_type.pk, location_id=location_id, consultation_mode=mode),
         zone=zone,
-        first=today,
-        last=today,
+        first=day,
+        last=day,
     )
-    return starts[0] if starts else None
 
 
 def row(
