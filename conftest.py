@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,51 @@ import pytest
 from rest_framework.test import APIClient
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests read static files from the source folders: collectstatic's hashed, compressed copies (the real
+    # server's) may be missing or stale here. medic/tests/test_static_files.py checks those on their own.
+    from django.test import override_settings
+
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=True,
+    ).enable()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:  # pytest-django's settings wrapper
     # PBKDF2's deliberate slowness protects real passwords; tests only need a working hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(settings: Any) -> None:
+    # Rates count requests per user per minute, and a test makes many as one user: no limits, and no counter
+    # query in the query counts. medic/tests/test_throttling.py sets its own rates.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {}}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
+    """The test database is created and migrated by the owner role (see django_db_setup below)."""
+    from medic.dbops import use_role
+
+    use_role("owner")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """Once the test database is ready, the tests run as the application's role, which owns nothing and is no
+    superuser, exactly like the web and job processes (flush between transactional tests runs as the owner:
+    medic/management/commands/flush.py). Dropping the test database at the end is the owner's job again."""
+    from medic.dbops import use_role
+
+    use_role("app")
+    yield
+    use_role("owner")
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ class ScheduleChange:
 
     `replace_days`: rules of exactly `scope` on these ISO weekdays are replaced by `windows` (in `timezone`);
     with no replace_days the windows are added. `blocked`/`openings` are exceptions added in `scope`;
-    `removed_exceptions` are stored exceptions the change takes away (an edited or deleted one).
+    `removed_exceptions` are stored exceptions the change takes away (an edited or deleted one); `closed`
+    replaces the clinic closures (UTC spans of closed days) when a change of closures is weighed.
     """
 
     scope: Scope
@@ -34,6 +35,7 @@ class ScheduleChange:
     blocked: Sequence[tuple[int, int]] = ()
     openings: Sequence[slots.Opening] = ()
     removed_exceptions: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    closed: Sequence[tuple[int, int]] | None = None  # the clinic's closures after it (None: unchanged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,10 @@ def _changed(stored: slots.ScheduleInputs, change: ScheduleChange, request: Scop
     if applies:
         blocked.extend(change.blocked)
         openings.extend(change.openings)
-    return slots.ScheduleInputs(windows, blocked, openings, stored.places, [None] * len(blocked))
+    closed = stored.closed if change.closed is None else list(change.closed)
+    return slots.ScheduleInputs(
+        windows, blocked, openings, stored.places, [None] * len(blocked), closed, [None] * len(closed)
+    )
 
 
 def _keyed_blocked(stored: slots.ScheduleInputs) -> list[tuple[int, int, object]]:

@@ -1,19 +1,24 @@
-"""Idempotency-Key: a write's first answer is stored and replayed to a retry with the same key and body."""
+"""Idempotency-Key: a write's first answer is stored and replayed to a retry with the same key and body,
+for MEDIC_IDEMPOTENCY_HOURS (default 24); older answers are forgotten and pruned by a periodic job."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from appointments.models import IdempotencyRecord
+from appointments.selectors import utcnow
 from medic.clinic.models import User
 from medic.errors import FieldError, ValidationFailed
 
 MAX_KEY_LENGTH = 255  # IdempotencyRecord.key's column
+PRUNE_BATCH = 5000  # rows deleted per statement, so the prune never holds many row locks at once
 
 # (HTTP status, JSON body): what is stored and replayed.
 Answer = tuple[int, dict[str, Any]]
@@ -50,6 +55,10 @@ def run_once(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{user.pk}:{key}"])
         record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is not None and record.created_at < utcnow() - keep_for():
+            # Past its keeping time: the same answer whether or not the hourly prune has run yet.
+            record.delete()
+            record = None
         if record is not None:
             if record.fingerprint != this_request:
                 raise ValidationFailed(
@@ -72,3 +81,20 @@ def run_once(
             body=json.loads(json.dumps(body, default=str)),
         )
     return status, body
+
+
+def keep_for() -> timedelta:
+    """How long an answer is replayed (a retry comes within seconds or minutes; a day is generous)."""
+    return timedelta(hours=int(getattr(settings, "MEDIC_IDEMPOTENCY_HOURS", 24)))
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete the answers older than `keep_for()`, in batches; returns how many went."""
+    cutoff = (now or utcnow()) - keep_for()
+    total = 0
+    while True:
+        batch = IdempotencyRecord.objects.filter(created_at__lt=cutoff).order_by().values("pk")[:PRUNE_BATCH]
+        deleted, _ = IdempotencyRecord.objects.filter(pk__in=batch).delete()
+        total += deleted
+        if deleted < PRUNE_BATCH:
+            return total

@@ -200,9 +200,18 @@ class AppointmentEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["appointment", "created_at"], name="event_appointment_time_idx")]
-        # UPDATE and DELETE are refused row by row, whoever sends them. (TRUNCATE, like DROP TRIGGER, needs
-        # the table's owner: production runs the application as a role that does not own its tables.)
+        indexes = [
+            models.Index(fields=["appointment", "created_at"], name="event_appointment_time_idx"),
+            # The desk's notices (appointments.desk.notices): what patients booked, moved or cancelled.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(actor_type="patient", kind__in=["confirmed", "rescheduled", "cancelled"]),
+                name="event_patient_change_idx",
+            ),
+        ]
+        # UPDATE and DELETE are refused row by row, whoever sends them. For every role but the table's owner
+        # (the application's is not: README, Database), migration 0007's trigger also refuses UPDATE, DELETE
+        # and TRUNCATE whatever `pgtrigger.ignore` says.
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
@@ -349,3 +358,19 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.version} to {self.recipient}"
+
+
+class DeskNoticesSeen(models.Model):
+    """How far one staff member has read their clinic's desk notices (appointments.desk.notices): the
+    patients' bookings, moves and cancellations made after `seen_until` count as unread."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey("clinic.User", on_delete=models.CASCADE, related_name="+")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    seen_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "clinic"], name="desk_notices_seen_once")]
+
+    def __str__(self) -> str:
+        return f"Desk notices seen until {self.seen_until:%Y-%m-%d %H:%M:%S}"

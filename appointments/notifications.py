@@ -1,8 +1,11 @@
 """Emails about appointments: compose them (text, HTML, an .ics invitation) and send each exactly once.
 
 Exactly once: `send_notice` writes a `Notice` row (appointment, kind, version, recipient) with INSERT … ON
-CONFLICT DO NOTHING in the transaction that sends, with the appointment's row locked, so a retried,
-duplicated or late job finds the row and sends nothing. The *notice version* of an appointment is the number
+CONFLICT DO NOTHING in the transaction that sends (one per recipient), with the appointment's row locked, so
+a retried, duplicated or late job finds the row and sends nothing, and a send that fails or a worker killed
+mid-send leaves no row, so the retry (appointments.tasks: send retries, and stalled jobs of a dead worker are
+retried) sends it. The one window left is a crash after the mail server accepted a message and before the
+commit; it can only ever cause a repeat, never a loss. The *notice version* of an appointment is the number
 of its "rescheduled" and "cancelled" audit events: it changes exactly when an earlier notice becomes wrong,
 and a job carrying an older version than the appointment's is stale and sends nothing (so no reminder ever
 goes out for a time the appointment has left). It is also the .ics SEQUENCE.
@@ -140,22 +143,39 @@ def send_notice(appointment_id: uuid.UUID | str, kind: str, version: int) -> int
     Nothing is sent when the appointment has changed since (a stale job), when the notice no longer holds
     (a reminder for a cancelled booking), to a recipient already sent this notice, or to nobody."""
     kind = NoticeKind(kind)
+    a = _current(appointment_id, kind, version, lock=False)
+    if a is None:
+        return 0
+    sent = 0
+    for recipient in recipients(a, kind):
+        sent += _send_one(appointment_id, kind, version, recipient)
+    return sent
+
+
+def _current(appointment_id: uuid.UUID | str, kind: str, version: int, *, lock: bool) -> Appointment | None:
+    """The appointment, when the notice (as of `version`) still describes it; else None."""
+    rows = Appointment.objects.select_related(
+        "doctor__clinic", "patient__user", "appointment_type", "location"
+    )
+    if lock:
+        rows = rows.select_for_update(of=("self",), no_key=True)
+    a = rows.filter(pk=appointment_id).first()
+    if a is None or notice_version(a.pk) != version or not _still_true(a, kind):
+        return None
+    return a
+
+
+def _send_one(appointment_id: uuid.UUID | str, kind: str, version: int, recipient: str) -> int:
+    """One recipient's email, in its own transaction: recorded first, sent, then committed. A send that
+    fails, or a worker killed while sending, rolls the record back, so the retry sends it; one recipient's
+    failure never makes the others' emails (already committed) go out again."""
     with transaction.atomic():
-        a = (
-            Appointment.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("doctor__clinic", "patient__user", "appointment_type", "location")
-            .filter(pk=appointment_id)
-            .first()
-        )
-        if a is None or notice_version(a.pk) != version or not _still_true(a, kind):
+        # Locked and checked again: a move or cancellation committed since the first look wins.
+        a = _current(appointment_id, kind, version, lock=True)
+        if a is None or not _record(a, kind, version, recipient):
             return 0
-        sent = 0
-        for recipient in recipients(a, kind):
-            # Recorded first, sent in the same transaction: a failed send rolls the record back for a retry.
-            if _record(a, kind, version, recipient):
-                compose(a, kind, recipient).send()
-                sent += 1
-        return sent
+        compose(a, kind, recipient).send()
+        return 1
 
 
 def due_for_reminder(now: datetime) -> list[tuple[uuid.UUID, int]]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from appointments.models import Appointment
-from medic.clinic.models import AppointmentType, Clinic, Doctor, Patient
+from appointments.models import Appointment, BookableResource
+from medic.clinic.models import AppointmentType, Clinic, Doctor, Patient, StaffMembership, User
 from medic.clinic.permissions import AnyUser, staff_clinic_ids
+from scheduling.models import DoctorSchedule
 
 
 def utcnow() -> datetime:
@@ -32,6 +35,44 @@ def offered_service(doctor: Doctor, appointment_type_id: uuid.UUID) -> Appointme
     return AppointmentType.objects.filter(pk=appointment_type_id, doctor=doctor, is_active=True).first()
 
 
+def service_for_fast_hold(doctor_id: uuid.UUID, appointment_type_id: uuid.UUID) -> AppointmentType | None:
+    """`offered_service` of an active doctor (with the doctor and clinic) and, in the same query, what the
+    hold's fast path decides on: `schedule_version` (None before the first save of the doctor's schedule),
+    `staff_user_ids` (the logins of the clinic's staff), `needs_resources` (an active resource may have to
+    be claimed) and `doctor_location_ids`."""
+    return _services_for_fast_hold().filter(pk=appointment_type_id, doctor_id=doctor_id).first()
+
+
+@functools.cache
+def _services_for_fast_hold() -> QuerySet[AppointmentType]:
+    """`service_for_fast_hold`'s query but its ids, built once per process: building the annotations costs
+    more than running the query, and a queryset is only ever cloned by `.filter()`, never changed."""
+    return (
+        AppointmentType.objects.select_related("doctor__clinic")
+        .filter(is_active=True, doctor__is_active=True)
+        .annotate(
+            schedule_version=Subquery(
+                DoctorSchedule.objects.filter(doctor_id=OuterRef("doctor_id")).values("version")
+            ),
+            staff_user_ids=_staff_of("doctor__clinic_id"),
+            needs_resources=Exists(
+                BookableResource.objects.filter(appointment_types=OuterRef("pk"), is_active=True)
+            ),
+            doctor_location_ids=ArraySubquery(
+                Doctor.locations.through.objects.filter(doctor_id=OuterRef("doctor_id")).values("location_id")
+            ),
+        )
+        .order_by()
+    )
+
+
+def _staff_of(clinic_ref: str) -> ArraySubquery:
+    """The user ids of the staff of the clinic at `clinic_ref` (an outer field), as an array."""
+    return ArraySubquery(
+        StaffMembership.objects.filter(clinic_id=OuterRef(clinic_ref)).order_by().values("user_id")
+    )
+
+
 def clinic_by_id(clinic_id: uuid.UUID) -> Clinic | None:
     return Clinic.objects.filter(pk=clinic_id).first()
 
@@ -45,6 +86,20 @@ def services_offered(
 ) -> list[AppointmentType]:
     """The clinic search's candidates: the active services of the clinic's active doctors, by name
     (case-insensitive), at a location the doctor works at, and offered in the mode (no modes = any)."""
+    query = services_offered_query(
+        clinic, name=name, location_id=location_id, consultation_mode=consultation_mode
+    )
+    return list(query.select_related("doctor__clinic"))
+
+
+def services_offered_query(
+    clinic: Clinic,
+    *,
+    name: str = "",
+    location_id: uuid.UUID | None = None,
+    consultation_mode: str | None = None,
+) -> QuerySet[AppointmentType]:
+    """`services_offered` as a query: the clinic search reads only the columns it needs from it."""
     types = AppointmentType.objects.filter(doctor__clinic=clinic, doctor__is_active=True, is_active=True)
     if name:
         types = types.filter(name__iexact=name)
@@ -53,7 +108,7 @@ def services_offered(
     if consultation_mode is not None:
         types = types.filter(Q(consultation_modes=[]) | Q(consultation_modes__contains=[consultation_mode]))
     # The join through the doctor's locations must never offer one service twice.
-    return list(types.select_related("doctor__clinic").distinct())
+    return types.distinct()
 
 
 def own_patient(user: AnyUser) -> Patient | None:
@@ -61,6 +116,11 @@ def own_patient(user: AnyUser) -> Patient | None:
     if not user.is_authenticated:
         return None
     return Patient.objects.filter(user_id=user.pk).first()
+
+
+def own_patient_for_update(user: User) -> Patient | None:
+    """`own_patient`, its row locked until the transaction ends (`no_key`, as the hold limit locks it)."""
+    return Patient.objects.select_for_update(no_key=True).filter(user_id=user.pk).first()
 
 
 def bookable_patient(doctor: Doctor, patient_id: uuid.UUID) -> Patient | None:
@@ -84,6 +144,25 @@ def visible_appointments(user: AnyUser) -> QuerySet[Appointment]:
 
 def visible_appointment(user: AnyUser, appointment_id: uuid.UUID) -> Appointment | None:
     return visible_appointments(user).filter(pk=appointment_id).first()
+
+
+def own_appointment_for_update(user: User, appointment_id: uuid.UUID) -> Appointment | None:
+    """The appointment if `user` is its patient, locked until the transaction ends (only its row, as
+    `services._locked` locks it), with its doctor and patient (what confirming reads) and `staff_user_ids`
+    (the logins of its clinic's staff). One query: the visibility read and the lock."""
+    return _own_appointments_for_update().filter(pk=appointment_id, patient__user_id=user.pk).first()
+
+
+@functools.cache
+def _own_appointments_for_update() -> QuerySet[Appointment]:
+    """`own_appointment_for_update`'s query but its ids, built once per process (see
+    `_services_for_fast_hold`)."""
+    return (
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("doctor", "patient")
+        .annotate(staff_user_ids=_staff_of("doctor__clinic_id"))
+        .order_by()
+    )
 
 
 def appointment_list(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Field, Model, Q, QuerySet
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.http import Http404
 from psycopg import errors as pg_errors
 
@@ -28,11 +31,13 @@ from appointments.models import (
     can_transition,
 )
 from appointments.selectors import utcnow
-from medic.clinic.models import AppointmentType, Doctor, Location, Patient, Room, User
+from medic.clinic.models import AppointmentType, Clinic, Doctor, Location, Patient, Room, User
 from medic.clinic.permissions import AnyUser, can_act_for_doctor, can_browse_clinic
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
 from scheduling.models import lock_schedule
 from scheduling.scope import Scope
+from scheduling.selectors import schedule_inputs
+from scheduling.slots import ScheduleInputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,8 @@ class Actor:
 
 
 SYSTEM = Actor(ActorType.SYSTEM, None)
+
+T = TypeVar("T")
 
 
 # --- who acts -----------------------------------------------------------------------------------------------
@@ -169,8 +176,18 @@ def required_resources(
 
 
 def _claim_resources(a: Appointment, now: datetime) -> None:
-    """One free seat of every resource the booking needs, in this transaction, or 409."""
-    for resource in required_resources(a.appointment_type_id, a.location_id, a.room_id).order_by("pk"):
+    """One free seat of every resource the booking needs, in this transaction, or 409.
+
+    The resources' rows are locked first, all in one statement and in id order (one global order for every
+    booking), so bookings needing a resource claim its seats one after the other: two of them never wait
+    for each other inside the seat exclusion check (a deadlock), and the seats read free stay free until
+    this transaction ends. `no_key`: a claim's foreign-key check (KEY SHARE) need not wait for it."""
+    needed = list(
+        required_resources(a.appointment_type_id, a.location_id, a.room_id)
+        .select_for_update(of=("self",), no_key=True)
+        .order_by("pk")
+    )
+    for resource in needed:
         expire_stale_holds(now=now, claiming=(resource, a.starts_at, a.ends_at))
         taken = set(
             ResourceClaim.objects.filter(
@@ -359,11 +376,42 @@ def _busy_span(t: AppointmentType, starts_at: datetime) -> tuple[datetime, datet
     )
 
 
+_RACE_ATTEMPTS = 3  # tries of one booking transaction that PostgreSQL aborted to break a deadlock
+
+
+def _lost_race(exc: OperationalError) -> bool:
+    """Whether PostgreSQL aborted the transaction to settle a race (a deadlock between exclusion checks, a
+    serialization failure): nothing was written, and running it again may well succeed."""
+    return isinstance(exc.__cause__, pg_errors.DeadlockDetected | pg_errors.SerializationFailure)
+
+
+def _retrying_races(write: Callable[[], T]) -> T:
+    """`write()` (one transaction, or a savepoint inside the caller's), run again up to `_RACE_ATTEMPTS`
+    times when PostgreSQL aborts it to break a deadlock; 409 SLOT_TAKEN when it loses every time. Two
+    bookings of one doctor inserted at the same moment can each wait for the other inside the overlap
+    check; one of them is then aborted, and on its next try it sees the winner."""
+    for attempt in range(1, _RACE_ATTEMPTS + 1):
+        try:
+            return write()
+        except OperationalError as exc:
+            if not _lost_race(exc):
+                raise
+            if attempt == _RACE_ATTEMPTS:
+                raise Conflict(
+                    [FieldError("startsAt", "SLOT_TAKEN", "Someone else has just held or booked that time.")]
+                ) from exc
+    raise AssertionError("unreachable")
+
+
 def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appointment:
     """Hold a slot for a while: 422 SLOT_NOT_AVAILABLE unless bookable, 409 SLOT_TAKEN if someone won."""
     _check_request(req)
-    now = now or utcnow()
-    ends_at, busy_start, busy_end = _busy_span(req.appointment_type, req.starts_at)
+    return _retrying_races(lambda: _hold(req, actor, now or utcnow()))
+
+
+def _hold(req: HoldRequest, actor: Actor, now: datetime) -> Appointment:
+    """`hold`'s transaction."""
+    _, busy_start, busy_end = _busy_span(req.appointment_type, req.starts_at)
     with transaction.atomic():
         _check_hold_limit(req, now)
         if req.appointment_type.daily_cap is not None:
@@ -373,29 +421,215 @@ def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appo
         if start is None:
             raise _not_available()
         place = _place_or_required(req, start)
-        a = Appointment(
-            doctor=req.doctor,
-            patient=req.patient,
-            appointment_type=req.appointment_type,
-            location_id=place.location_id,
-            room_id=req.room.pk if req.room else place.room_id,
-            consultation_mode=place.consultation_mode,
-            starts_at=req.starts_at,
-            ends_at=ends_at,
-            busy_starts_at=busy_start,
-            busy_ends_at=busy_end,
-            status=Status.HELD,
-            hold_expires_at=now + timedelta(minutes=hold_minutes()),
-            patient_timezone=req.patient.timezone,
-            doctor_timezone=req.doctor.effective_timezone,
-            created_by_type=actor.type,
-            created_by_id=actor.id,
-        )
+        a = _new_hold(req, place, actor, now)
         with _slot_taken_on_overlap():
-            a.save(force_insert=True)
+            _insert_with_event(a, "held", actor)
         _claim_resources(a, now)
-        _event(a, "held", actor, None)
     return a
+
+
+# --- the hold's fast path -----------------------------------------------------------------------------------
+
+
+def fast_booking() -> bool:
+    """Whether holds and confirms try their fast path first (`MEDIC_FAST_BOOKING`, on unless set False: the
+    benchmark turns it off to measure the full path alone)."""
+    return bool(getattr(settings, "MEDIC_FAST_BOOKING", True))
+
+
+class _FullPath(Exception):
+    """Raised inside the fast path's transaction to roll it back and hand the request to the full path."""
+
+
+def fast_hold(
+    user: AnyUser,
+    *,
+    doctor_id: uuid.UUID,
+    appointment_type_id: uuid.UUID,
+    starts_at: datetime,
+    location_id: uuid.UUID | None = None,
+    room_id: uuid.UUID | None = None,
+    consultation_mode: str | None = None,
+    patient_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Appointment | None:
+    """The common hold, cheaply: a patient holding for themself a service that needs no resource and has no
+    daily cap. Six statements: the service with its doctor, clinic and what decides the path; the patient,
+    locked; this day's time off and openings; its closures; the live holds to count; the appointment and its
+    audit event.
+
+    The start is checked against the doctor's weekly rules cached by schedule version (`_rules_for`) plus the
+    day's exceptions read live, by the engine itself (`availability.start_in_rules`), with the notice, advance
+    window, buffers and place as `hold` applies them; other bookings are left to the exclusion constraints.
+
+    It only ever holds: None hands the request to the full path (`hold_request_for` + `hold`), which answers
+    every other case exactly as before, errors included: the fast path is off; the caller books for someone
+    else or acts for the doctor; a room, a location the doctor does not work at, or an unknown mode is asked
+    for; the service needs a resource or has a daily cap; the patient is at their hold limit or may not see a
+    private clinic; the start is not bookable or its place is ambiguous; the constraints refuse the insert
+    (a booking or a stale hold is in the way, or a deadlock). Nothing is written in any of those cases.
+    """
+    if not fast_booking() or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return None
+    if room_id is not None:
+        return None
+    service = selectors.service_for_fast_hold(doctor_id, appointment_type_id)
+    if service is None or service.daily_cap is not None or service.needs_resources:  # type: ignore[attr-defined]
+        return None
+    doctor = service.doctor
+    if user.pk in service.staff_user_ids or doctor.user_id == user.pk:  # type: ignore[attr-defined]
+        return None  # they act for the doctor: they book for a patient they name
+    locations: list[uuid.UUID] = service.doctor_location_ids  # type: ignore[attr-defined]
+    if location_id is not None and location_id not in locations:
+        return None
+    if (
+        consultation_mode is not None
+        and service.consultation_modes
+        and (consultation_mode not in service.consultation_modes)
+    ):
+        return None
+    now = now or utcnow()
+    try:
+        with transaction.atomic():
+            patient = selectors.own_patient_for_update(user)
+            if patient is None or patient_id not in (None, patient.pk):
+                raise _FullPath
+            clinic = doctor.clinic
+            if not clinic.is_public and patient.clinic_id != clinic.pk:
+                raise _FullPath  # whether a private clinic is open to them: `can_browse_clinic` says
+            location = Location(pk=location_id) if location_id else None
+            req = HoldRequest(doctor, service, starts_at, patient, location, None, consultation_mode)
+            start = availability.start_in_rules(
+                doctor,
+                service,
+                starts_at,
+                req.scope,
+                now,
+                rules=_rules_for(doctor.pk, req.scope, service.schedule_version),  # type: ignore[attr-defined]
+                doctor_locations=locations,
+            )
+            if start is None or start.place is None or start.place.missing:
+                raise _FullPath
+            if _live_holds(patient, clinic, now) >= clinic.max_holds_per_patient:
+                raise _FullPath
+            actor = Actor(ActorType.PATIENT, patient.pk)
+            a = _new_hold(req, start.place, actor, now)
+            _insert_with_event(a, "held", actor)
+    except _FullPath:
+        return None
+    except IntegrityError as exc:
+        if _is_overlap(exc):
+            return None
+        raise
+    except OperationalError as exc:
+        if _lost_race(exc):
+            return None
+        raise
+    return a
+
+
+_RULES_TTL = 60.0  # seconds: the most a rule written past the services (raw SQL, a shell) goes unseen here
+_RULES_MAX = 4096
+_rules_cache: dict[tuple[object, ...], tuple[float, ScheduleInputs]] = {}
+_rules_lock = threading.Lock()
+
+
+def _rules_for(doctor_id: uuid.UUID, scope: Scope, version: int | None) -> ScheduleInputs:
+    """The doctor's weekly windows that apply to `scope`, with their places, as the engine reads them
+    (`schedule_inputs`), kept in this process per schedule version: every save of the doctor's rules and
+    breaks (the schedule editor, the API, the admin) bumps the version, so a changed schedule is read afresh
+    at once; `_RULES_TTL` bounds how long a write that bypassed them could go unseen. Time off and openings
+    are not kept (they are read live)."""
+    key = (doctor_id, scope, version)
+    clock = time.monotonic()
+    with _rules_lock:
+        cached = _rules_cache.get(key)
+    if cached is not None and clock - cached[0] < _RULES_TTL:
+        return cached[1]
+    anywhere = datetime.fromtimestamp(0, UTC)
+    stored = schedule_inputs([doctor_id], scope.request_filter(), anywhere, anywhere)[doctor_id]
+    window_keys = {w.key for windows in stored.windows_by_zone.values() for w in windows}
+    rules = ScheduleInputs(
+        windows_by_zone=stored.windows_by_zone,
+        blocked=[],
+        openings=[],
+        places={k: v for k, v in stored.places.items() if k in window_keys},
+    )
+    with _rules_lock:
+        if len(_rules_cache) >= _RULES_MAX:
+            _rules_cache.clear()
+        _rules_cache[key] = (clock, rules)
+    return rules
+
+
+# --- writes of one statement --------------------------------------------------------------------------------
+
+
+def _insert_sql(obj: Model) -> tuple[str, list[Any]]:
+    """Django's own INSERT of `obj` (every stored field, its defaults and auto_now values filled in)."""
+    fields = [f for f in obj._meta.local_concrete_fields if not f.generated]
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def _saved(*objs: Model) -> None:
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _insert_with_event(a: Appointment, kind: str, actor: Actor) -> None:
+    """INSERT the new appointment and its audit event in one statement: one round trip, atomic by itself
+    (the event's foreign key is checked at the statement's end, when the appointment is there)."""
+    event = AppointmentEvent(
+        appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=None, after=snapshot(a)
+    )
+    insert, params = _insert_sql(a)
+    log, log_params = _insert_sql(event)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH appointment AS ({insert}) {log}", [*params, *log_params])
+    _saved(a, event)
+
+
+def _update_with_event(a: Appointment, fields: list[str], kind: str, actor: Actor, before: dict) -> None:
+    """UPDATE `fields` (and `updated_at`) of `a`, locked by the caller, and INSERT its audit event, in one
+    statement."""
+    changed = [cast(Field, a._meta.get_field(name)) for name in [*fields, "updated_at"]]
+    query = UpdateQuery(Appointment)
+    query.add_update_values({f.name: f.pre_save(a, False) for f in changed})  # auto_now: updated_at
+    query.add_q(Q(pk=a.pk))
+    update, params = query.get_compiler(connection=connection).as_sql()
+    event = AppointmentEvent(
+        appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=before, after=snapshot(a)
+    )
+    log, log_params = _insert_sql(event)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH changed AS ({update}) {log}", [*params, *log_params])
+    _saved(event)
+
+
+def _new_hold(req: HoldRequest, place: availability.Place, actor: Actor, now: datetime) -> Appointment:
+    """The held appointment `req` asks for, where and how `place` says (not saved yet): both paths' hold."""
+    ends_at, busy_start, busy_end = _busy_span(req.appointment_type, req.starts_at)
+    return Appointment(
+        doctor=req.doctor,
+        patient=req.patient,
+        appointment_type=req.appointment_type,
+        location_id=place.location_id,
+        room_id=req.room.pk if req.room else place.room_id,
+        consultation_mode=place.consultation_mode,
+        starts_at=req.starts_at,
+        ends_at=ends_at,
+        busy_starts_at=busy_start,
+        busy_ends_at=busy_end,
+        status=Status.HELD,
+        hold_expires_at=now + timedelta(minutes=hold_minutes()),
+        patient_timezone=req.patient.timezone,
+        doctor_timezone=req.doctor.effective_timezone,
+        created_by_type=actor.type,
+        created_by_id=actor.id,
+    )
 
 
 def _check_hold_limit(req: HoldRequest, now: datetime) -> None:
@@ -404,10 +638,7 @@ def _check_hold_limit(req: HoldRequest, now: datetime) -> None:
     row stays locked until it ends, so two holds at once are counted one after the other."""
     Patient.objects.select_for_update(no_key=True).filter(pk=req.patient.pk).values_list("pk").get()
     clinic = req.doctor.clinic
-    live_holds = Appointment.objects.filter(
-        patient=req.patient, doctor__clinic=clinic, status=Status.HELD, hold_expires_at__gt=now
-    ).count()
-    if live_holds >= clinic.max_holds_per_patient:
+    if _live_holds(req.patient, clinic, now) >= clinic.max_holds_per_patient:
         raise ValidationFailed(
             [
                 FieldError(
@@ -418,6 +649,13 @@ def _check_hold_limit(req: HoldRequest, now: datetime) -> None:
                 )
             ]
         )
+
+
+def _live_holds(patient: Patient, clinic: Clinic, now: datetime) -> int:
+    """How many slots `patient` holds with `clinic`'s doctors right now (call with the patient locked)."""
+    return Appointment.objects.filter(
+        patient=patient, doctor__clinic=clinic, status=Status.HELD, hold_expires_at__gt=now
+    ).count()
 
 
 _PLACE_MISSING = {
@@ -463,37 +701,68 @@ def _wrong_status(a: Appointment, action: str) -> Conflict:
 def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> Appointment:
     """held → confirmed; an expired hold is 410 HOLD_EXPIRED (and is recorded as expired)."""
     now = now or utcnow()
-    expired = False
     with transaction.atomic():
         a = _locked(a)
-        if a.status == Status.CONFIRMED:
-            return a  # confirming twice is harmless
-        if a.hold_ran_out(now):
-            _expire(a, now)  # recorded even though the request fails: hence no exception inside the block
-            expired = True
-        elif not can_transition(a.status, Status.CONFIRMED):
-            raise _wrong_status(a, "confirmed")
-        else:
-            if actor.type == ActorType.PATIENT and patient_needs_verification(a.patient):
-                raise ValidationFailed(
-                    [
-                        FieldError(
-                            "",
-                            "EMAIL_NOT_VERIFIED",
-                            "Verify your email address first: open the link we sent you, then confirm.",
-                        )
-                    ]
-                )
-            before = snapshot(a)
-            a.status, a.confirmed_at = Status.CONFIRMED, now
-            a.save(update_fields=["status", "confirmed_at", "updated_at"])
-            _event(a, "confirmed", actor, before)
-            notifications.notify_after_commit(a, "confirmed", actor.type)
+        expired = _confirm_locked(a, actor, now)
     if expired:
-        raise Gone(
-            [FieldError("", "HOLD_EXPIRED", "The hold ran out before it was confirmed; hold the slot again.")]
-        )
+        raise _hold_expired()
     return a
+
+
+def confirm_own_hold(
+    user: AnyUser, appointment_id: uuid.UUID, *, now: datetime | None = None
+) -> Appointment | None:
+    """The fast path of a patient confirming their own booking: the appointment is read, checked for
+    visibility and locked in one query (instead of the view's read, then `confirm`'s lock), then confirmed
+    exactly as `confirm` does, with the same answers (410, 409, 422 EMAIL_NOT_VERIFIED).
+
+    None hands the request to the full path (the view's `_get` + `confirm`): the fast path is off, `user` is
+    not the appointment's patient (staff, its doctor, anyone else, or no such appointment), or is also
+    someone who acts for its doctor (they confirm as staff or doctor, not as the patient)."""
+    if not fast_booking() or not user.is_authenticated or user.is_superuser:
+        return None
+    now = now or utcnow()
+    with transaction.atomic():
+        a = selectors.own_appointment_for_update(user, appointment_id)
+        if a is None or user.pk in a.staff_user_ids or a.doctor.user_id == user.pk:  # type: ignore[attr-defined]
+            return None
+        expired = _confirm_locked(a, Actor(ActorType.PATIENT, a.patient_id), now)
+    if expired:
+        raise _hold_expired()
+    return a
+
+
+def _confirm_locked(a: Appointment, actor: Actor, now: datetime) -> bool:
+    """Confirm `a` (locked by the caller's transaction); True when its hold had run out instead: then it is
+    recorded as expired, and the caller answers 410 once that is committed."""
+    if a.status == Status.CONFIRMED:
+        return False  # confirming twice is harmless
+    if a.hold_ran_out(now):
+        _expire(a, now)  # recorded even though the request fails: hence no exception inside the transaction
+        return True
+    if not can_transition(a.status, Status.CONFIRMED):
+        raise _wrong_status(a, "confirmed")
+    if actor.type == ActorType.PATIENT and patient_needs_verification(a.patient):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "",
+                    "EMAIL_NOT_VERIFIED",
+                    "Verify your email address first: open the link we sent you, then confirm.",
+                )
+            ]
+        )
+    before = snapshot(a)
+    a.status, a.confirmed_at = Status.CONFIRMED, now
+    _update_with_event(a, ["status", "confirmed_at"], "confirmed", actor, before)
+    notifications.notify_after_commit(a, "confirmed", actor.type)
+    return False
+
+
+def _hold_expired() -> Gone:
+    return Gone(
+        [FieldError("", "HOLD_EXPIRED", "The hold ran out before it was confirmed; hold the slot again.")]
+    )
 
 
 def patient_needs_verification(patient: Patient) -> bool:
@@ -561,7 +830,11 @@ def reschedule(
     """Move to another slot atomically: the new time is checked by the same constraint, and the old time is
     given up only if the new one is taken (one UPDATE of the row). A patient may move a booking only until
     its service's cancellation notice (422 TOO_LATE_TO_CHANGE)."""
-    now = now or utcnow()
+    return _retrying_races(lambda: _reschedule(a, actor, starts_at, now or utcnow()))
+
+
+def _reschedule(a: Appointment, actor: Actor, starts_at: datetime, now: datetime) -> Appointment:
+    """`reschedule`'s transaction."""
     with transaction.atomic():
         a = _locked(a)
         if not can_reschedule(a.status):

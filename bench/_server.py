@@ -67,12 +67,13 @@ def gunicorn(
     app: str = "medic.wsgi",
     timeout: float = 30.0,
     log_path: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[int]:
     """Serve `app` (WSGI module[:callable]) on a free 127.0.0.1 port; yields the port once /healthz is 200.
 
     The server gets its own session (process group) and the whole group is terminated on the way out,
     whatever happens (error, Ctrl-C). Its log goes to `log_path` (kept) or to a temporary file (removed),
-    shown if it fails to start.
+    shown if it fails to start. `env` adds to its environment (e.g. a setting to compare designs).
     """
     port = free_port()
     log: IO[bytes]
@@ -95,7 +96,12 @@ def gunicorn(
         "3",
     ]
     proc = subprocess.Popen(
-        cmd, cwd=BASE_DIR, env=bench_env(dbname), stdout=log, stderr=log, start_new_session=True
+        cmd,
+        cwd=BASE_DIR,
+        env={**bench_env(dbname), **(env or {})},
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + timeout

@@ -1,8 +1,10 @@
 """Booking under load, on the real database.
 
 1. Hold + confirm over HTTP: a real gunicorn (started here, stopped at the end) on a fresh database
-   `medic_bench_http`, 64 client threads racing for the earliest slots of 20 doctors; outcome counts,
-   latencies, and a SQL check that no two held/confirmed appointments of one doctor overlap.
+   `medic_bench_http`, client threads racing for the earliest slots of 20 doctors, for today's design (the
+   full path alone, MEDIC_FAST_BOOKING=false) and the fast path, in the same run: pairs/s and latency
+   percentiles at 8, 16, 32 and 64 clients, the ratio at 64, a plot (docs/img/hold_confirm_latency.png),
+   outcome counts, and a SQL check that no two held/confirmed appointments of one doctor overlap.
 2. Earliest free slot across 1,000 doctors x 14 days with 50,000 confirmed appointments, in-process on a
    fresh database `medic_bench_search`: `availability.earliest_across` and GET /api/availability, with the
    query count, checked against a brute-force answer computed from the seeded data.
@@ -47,7 +49,7 @@ ATHENS = zoneinfo.ZoneInfo("Europe/Athens")
 # Part 1: 20 doctors, 09:00-17:00 every day at 15-minute slots, a 15-minute service; 64 patients.
 HTTP_DOCTORS = 20
 HTTP_PATIENTS = 64
-HTTP_DAYS = 14
+HTTP_DAYS = 55  # room for every load of a run (the service books up to 60 days ahead)
 HTTP_SLOTS_PER_DAY = 32  # 8 hours / 15 minutes
 CLIENT_TIMEOUT = 30  # seconds per request: a slower answer counts as "other" (keeps the run bounded)
 
@@ -140,27 +142,34 @@ def seed_http() -> dict:
 
 @dataclass
 class LoadResult:
+    clients: int
     hold_ms: list[float] = field(default_factory=list)
     confirm_ms: list[float] = field(default_factory=list)
     outcomes: Counter = field(default_factory=Counter)
     others: Counter = field(default_factory=Counter)
     elapsed: float = 0.0
-    capped: bool = False
+
+    @property
+    def pairs_per_second(self) -> float:
+        """Holds confirmed (a 201 then a 200) per second."""
+        return self.outcomes["confirm 200 confirmed"] / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def requests(self) -> list[float]:
+        """Every request's latency (holds, including the lost ones, and confirms), ascending."""
+        return sorted(self.hold_ms + self.confirm_ms)
 
 
-class Load:
-    """64 patients, each with its own keep-alive connection, holding then confirming the earliest slots.
+class SlotBook:
+    """The slots of the bench's doctors, and which are known to be gone (held by a client, or refused to
+    one): shared by every load of a run, so a later load never aims at a slot an earlier one took.
 
     Every client picks a random doctor and one of that doctor's `choices` earliest slots not yet known to
-    be taken (known = some client has seen it held or refused), so clients in flight at the same moment
-    collide on purpose: the losers get 409 SLOT_TAKEN (lost the race in the database) or 422
-    SLOT_NOT_AVAILABLE (the winner had already committed).
+    be taken, so clients in flight at the same moment collide on purpose: the losers get 409 SLOT_TAKEN (lost
+    the race in the database) or 422 SLOT_NOT_AVAILABLE (the winner had already committed).
     """
 
-    def __init__(self, port: int, fixture: dict, *, holds: int, seconds: float, choices: int) -> None:
-        self.port = port
-        self.doctors = fixture["doctors"]
-        self.tokens = fixture["tokens"]
+    def __init__(self, doctors: int, choices: int) -> None:
         first = datetime.now(ATHENS).date() + timedelta(days=1)
         self.slots = [
             iso_z(
@@ -170,25 +179,15 @@ class Load:
             for d in range(HTTP_DAYS)
             for k in range(HTTP_SLOTS_PER_DAY)
         ]
-        self.holds, self.seconds, self.choices = holds, seconds, choices
+        self.doctors, self.choices = doctors, choices
         self.lock = threading.Lock()
-        self.issued = 0
         self.taken: set[tuple[int, int]] = set()
-        self.low = [0] * len(self.doctors)  # per doctor: no slot before this index is free
-        self.result = LoadResult()
-        self.deadline = 0.0
-        self.go = threading.Event()  # set once the deadline is known: every client starts together
+        self.low = [0] * doctors  # per doctor: no slot before this index is free
 
-    def _pick(self, rng: random.Random) -> tuple[int, int] | None:
+    def pick(self, rng: random.Random) -> tuple[int, int]:
         with self.lock:
-            if self.issued >= self.holds:
-                return None
-            if clock.perf_counter() >= self.deadline:
-                self.result.capped = True
-                return None
-            self.issued += 1
             for _ in range(100):
-                d = rng.randrange(len(self.doctors))
+                d = rng.randrange(self.doctors)
                 while self.low[d] < len(self.slots) and (d, self.low[d]) in self.taken:
                     self.low[d] += 1
                 candidates: list[int] = []
@@ -201,8 +200,28 @@ class Load:
                     return d, rng.choice(candidates)
             raise RuntimeError("the bench ran out of free slots: raise HTTP_DAYS")
 
+    def gone(self, d: int, i: int) -> None:
+        with self.lock:
+            self.taken.add((d, i))
+
+
+class Load:
+    """`clients` patients, each with its own keep-alive connection, holding then confirming slots from
+    `book` for `seconds` (after a warm-up request each, not counted)."""
+
+    def __init__(self, port: int, fixture: dict, book: SlotBook, *, seconds: float) -> None:
+        self.port = port
+        self.doctors = fixture["doctors"]
+        self.tokens = fixture["tokens"]
+        self.book = book
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.deadline = 0.0
+        self.go = threading.Event()  # set once the deadline is known: every client starts together
+        self.result = LoadResult(clients=0)
+
     def _client(self, n: int, barrier: threading.Barrier) -> None:
-        rng = random.Random(n)
+        rng = random.Random(n * 7919 + len(self.book.taken))
         token = self.tokens[n % len(self.tokens)]
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         conn = HTTPConnection(HOST, self.port, timeout=CLIENT_TIMEOUT)
@@ -231,24 +250,27 @@ class Load:
                 data = {"raw": raw[:200].decode(errors="replace")}
             return response.status, data, elapsed
 
+        def code_of(data: Any) -> str | None:
+            return (data.get("errors") or [{}])[0].get("code") if isinstance(data, dict) else None
+
         try:
             # Warm-up (not counted): opens this client's connection and a server thread's database connection.
             call("GET", "/api/me", None)
             barrier.wait()
             self.go.wait()
-            while (pick := self._pick(rng)) is not None:
-                d, i = pick
+            while clock.perf_counter() < self.deadline:
+                d, i = self.book.pick(rng)
                 doctor = self.doctors[d]
                 body = {
                     "doctorId": doctor["id"],
                     "appointmentTypeId": doctor["typeId"],
-                    "startsAt": self.slots[i],
+                    "startsAt": self.book.slots[i],
+                    "consultationMode": "in_person",
                 }
                 status, data, ms = call("POST", "/api/appointments/holds", body)
                 hold_ms.append(ms)
-                code = (data.get("errors") or [{}])[0].get("code") if isinstance(data, dict) else None
-                with self.lock:
-                    self.taken.add((d, i))  # held by us, or someone else has it: either way it is gone
+                code = code_of(data)
+                self.book.gone(d, i)  # held by us, or someone else has it: either way it is gone
                 if status == 201:
                     outcomes["hold 201 held"] += 1
                 elif status == 409 and code == "SLOT_TAKEN":
@@ -265,8 +287,7 @@ class Load:
                 if status == 200 and data.get("status") == "confirmed":
                     outcomes["confirm 200 confirmed"] += 1
                 else:
-                    code = (data.get("errors") or [{}])[0].get("code") if isinstance(data, dict) else None
-                    others[f"confirm {status} {code or data}"] += 1
+                    others[f"confirm {status} {code_of(data) or data}"] += 1
         finally:
             conn.close()
             with self.lock:
@@ -276,6 +297,7 @@ class Load:
                 self.result.others.update(others)
 
     def run(self, clients: int) -> LoadResult:
+        self.result = LoadResult(clients=clients)
         barrier = threading.Barrier(clients + 1)
         threads = [
             threading.Thread(target=self._client, args=(n, barrier), daemon=True) for n in range(clients)
@@ -301,6 +323,11 @@ WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
   AND (a.period && b.period OR a.busy_period && b.busy_period)
 """
 
+# The two designs compared in one run: the full path alone (today's), and the fast path in front of it.
+DESIGNS = {"today": {"MEDIC_FAST_BOOKING": "false"}, "fast path": {"MEDIC_FAST_BOOKING": "true"}}
+TARGET_PAIRS, TARGET_P99_MS = 250.0, 400.0  # issue 14, with 64 clients
+PLOT = BASE_DIR / "docs" / "img" / "hold_confirm_latency.png"
+
 
 def part_http(args: argparse.Namespace) -> bool:
     started = clock.perf_counter()
@@ -318,14 +345,29 @@ def part_http(args: argparse.Namespace) -> bool:
     fixture = json.loads(child.stdout.strip().splitlines()[-1])
     seeded = clock.perf_counter() - started
 
-    started = clock.perf_counter()
-    with gunicorn(
-        HTTP_DB, workers=args.workers, threads=args.threads, app=args.wsgi_app, log_path=args.server_log
-    ) as port:
-        ready = clock.perf_counter() - started
-        result = Load(port, fixture, holds=args.holds, seconds=args.seconds, choices=args.choices).run(
-            args.clients
-        )
+    print(
+        f"Part 1 · hold + confirm over HTTP: gunicorn {args.workers} workers x {args.threads} threads "
+        f"(gthread), keep-alive clients, database {HTTP_DB}"
+    )
+    print(
+        f"  {HTTP_DOCTORS} doctors 09:00-17:00 daily at 15 min, a 15-minute service; each client takes a "
+        f"random doctor and one of its {args.choices} earliest slots not known to be taken; "
+        f"{args.seconds:.0f} s per point"
+    )
+    print(f"  setup: fresh database + migrate + seed {seeded:5.1f} s")
+    book = SlotBook(len(fixture["doctors"]), args.choices)
+    sweep = sorted(set(args.sweep) | {args.clients})
+    results: dict[str, list[LoadResult]] = {}
+    for design, env in DESIGNS.items():
+        started = clock.perf_counter()
+        with gunicorn(
+            HTTP_DB, workers=args.workers, threads=args.threads, log_path=args.server_log, env=env
+        ) as port:
+            ready = clock.perf_counter() - started
+            load = Load(port, fixture, book, seconds=args.seconds)
+            results[design] = [load.run(clients) for clients in sweep]
+        print(f"  {design}: server ready in {ready:4.1f} s")
+
     doubles = query(HTTP_DB, DOUBLE_BOOKINGS_SQL)[0][0]
     rows = dict(
         query(
@@ -334,53 +376,89 @@ def part_http(args: argparse.Namespace) -> bool:
             "GROUP BY status",
         )
     )
-
-    r = result
-    held, confirmed = r.outcomes["hold 201 held"], r.outcomes["confirm 200 confirmed"]
-    n_holds, n_confirms = len(r.hold_ms), len(r.confirm_ms)
-    total = n_holds + n_confirms
-    r.hold_ms.sort()
-    r.confirm_ms.sort()
-    other = sum(r.others.values())
+    every = [r for runs in results.values() for r in runs]
+    held = sum(r.outcomes["hold 201 held"] for r in every)
+    confirmed = sum(r.outcomes["confirm 200 confirmed"] for r in every)
     consistent = rows.get("confirmed", 0) == confirmed and rows.get("held", 0) == held - confirmed
+    other = Counter[str]()
+    for r in every:
+        other.update(r.others)
+
     print(
-        f"Part 1 · hold + confirm over HTTP: gunicorn {args.workers} workers x {args.threads} threads "
-        f"(gthread), {args.clients} keep-alive clients, database {HTTP_DB}"
-        + ("" if args.wsgi_app == "medic.wsgi" else f", serving {args.wsgi_app} (NOT the project's app)")
+        "  design      clients  pairs/s   req/s   hold 409  hold 422   p50 ms   p95 ms   p99 ms   max ms"
+        "  other"
     )
-    print(
-        f"  {HTTP_DOCTORS} doctors 09:00-17:00 daily at 15 min, a 15-minute service; each client takes a "
-        f"random doctor and one of its {args.choices} earliest slots not known to be taken"
-    )
-    print(f"  setup: fresh database + migrate + seed {seeded:5.1f} s, server ready {ready:4.1f} s")
-    cap = f"  (stopped by the {args.seconds:.0f} s cap)" if r.capped else ""
-    print(
-        f"  {n_holds} holds + {n_confirms} confirms = {total} requests in {r.elapsed:5.1f} s -> "
-        f"{total / r.elapsed:6.1f} req/s ({n_holds / r.elapsed:.1f} holds/s){cap}"
-    )
-    print("  outcome                            count")
-    for name in (
-        "hold 201 held",
-        "hold 409 SLOT_TAKEN",
-        "hold 422 SLOT_NOT_AVAILABLE",
-        "confirm 200 confirmed",
-    ):
-        print(f"    {name:<30} {r.outcomes[name]:7d}")
-    print(f"    {'other':<30} {other:7d}")
-    for name, count in r.others.most_common(5):
+    for design, runs in results.items():
+        for r in runs:
+            lat = r.requests
+            print(
+                f"  {design:<10} {r.clients:8d} {r.pairs_per_second:8.1f} {len(lat) / r.elapsed:7.1f} "
+                f"{r.outcomes['hold 409 SLOT_TAKEN']:9d} {r.outcomes['hold 422 SLOT_NOT_AVAILABLE']:9d} "
+                f"{percentile(lat, 50):8.1f} {percentile(lat, 95):8.1f} {percentile(lat, 99):8.1f} "
+                f"{(lat[-1] if lat else 0):8.1f} {sum(r.others.values()):6d}"
+            )
+    for name, count in other.most_common(5):
         print(f"      {count:5d} x {name[:90]}")
-    print("  latency (ms)        n      p50      p99      max")
-    for name, values in (("hold", r.hold_ms), ("confirm", r.confirm_ms)):
-        print(
-            f"    {name:<10} {len(values):8d} {percentile(values, 50):8.1f} {percentile(values, 99):8.1f} "
-            f"{(values[-1] if values else 0):8.1f}"
-        )
+    today, fast = results["today"][-1], results["fast path"][-1]
+    fast_p99 = percentile(fast.requests, 99)
+    print(
+        f"  at {args.clients} clients: fast path / today = "
+        f"{fast.pairs_per_second / max(today.pairs_per_second, 1e-9):.2f}x pairs/s, p99 "
+        f"{fast_p99:.0f} ms vs {percentile(today.requests, 99):.0f} ms; target >= {TARGET_PAIRS:.0f} pairs/s "
+        f"and p99 <= {TARGET_P99_MS:.0f} ms: "
+        + ("met" if fast.pairs_per_second >= TARGET_PAIRS and fast_p99 <= TARGET_P99_MS else "NOT met")
+    )
     print(f"  double bookings (SQL: overlapping held/confirmed periods of one doctor): {doubles}")
     print(
         f"  rows: {rows.get('confirmed', 0)} confirmed, {rows.get('held', 0)} held "
         f"({'matches' if consistent else 'DOES NOT MATCH'} the responses)"
     )
-    return doubles == 0 and other == 0 and consistent
+    if not args.no_plot:
+        plot_latency(results, PLOT)
+        print(f"  plot: {PLOT.relative_to(BASE_DIR)}")
+    return doubles == 0 and not other and consistent
+
+
+def plot_latency(results: dict[str, list[LoadResult]], path: Path) -> None:
+    """Latency percentiles and throughput against concurrent clients, one line style per design."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    colours = {"p50": "tab:blue", "p95": "tab:orange", "p99": "tab:red"}
+    styles = {"today": "--", "fast path": "-"}
+    for design, runs in results.items():
+        clients = [r.clients for r in runs]
+        for name, p in (("p50", 50), ("p95", 95), ("p99", 99)):
+            left.plot(
+                clients,
+                [percentile(r.requests, p) for r in runs],
+                styles[design],
+                color=colours[name],
+                marker="o",
+                label=f"{design} {name}",
+            )
+        right.plot(clients, [r.pairs_per_second for r in runs], styles[design], marker="o", label=design)
+    left.axhline(TARGET_P99_MS, color="grey", linewidth=0.8, linestyle=":", label="p99 target")
+    left.set(xlabel="concurrent clients", ylabel="latency per request (ms)", yscale="log")
+    left.set_title("Hold / confirm latency")
+    right.axhline(TARGET_PAIRS, color="grey", linewidth=0.8, linestyle=":", label="target")
+    right.set(xlabel="concurrent clients", ylabel="hold+confirm pairs per second", ylim=(0, None))
+    right.set_title("Throughput")
+    for ax in (left, right):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(sorted({r.clients for runs in results.values() for r in runs}))
+        ax.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.grid(True, alpha=0.3)
+    left.legend(fontsize=7, ncol=2)
+    right.legend(fontsize=8)
+    fig.suptitle("make bench · gunicorn 2x16 threads on 2 shared cores (one run; noisy machine)", fontsize=9)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 # === part 2: earliest free slot across 1,000 doctors =======================================================
@@ -515,7 +593,9 @@ def seed_search(rng: random.Random) -> SearchData:
         Appointment.objects.bulk_create(rows, batch_size=5000)
 
     step("appointments", appointments)
-    with connection.cursor() as cursor:
+    from medic.dbops import as_owner
+
+    with as_owner(), connection.cursor() as cursor:  # ANALYZE skips tables the app role does not own
         step("analyze", lambda: cursor.execute("ANALYZE"))
 
     offers: list[tuple[int, str, str]] = []
@@ -639,15 +719,19 @@ def main() -> None:
     parser.add_argument("--part", choices=["all", "http", "search"], default="all")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (part 1)")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn threads per worker (part 1)")
-    parser.add_argument("--clients", type=int, default=64, help="concurrent client threads (part 1)")
-    parser.add_argument("--holds", type=int, default=3000, help="total hold attempts (part 1)")
-    parser.add_argument("--seconds", type=float, default=60.0, help="time cap of the load (part 1)")
+    parser.add_argument("--clients", type=int, default=64, help="concurrent clients of the headline (part 1)")
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        nargs="*",
+        default=[8, 16, 32],
+        help="the other client counts measured for the plot (part 1)",
+    )
+    parser.add_argument("--seconds", type=float, default=8.0, help="load time per design and point (part 1)")
     parser.add_argument("--choices", type=int, default=3, help="earliest free slots a client picks from")
     parser.add_argument("--server-log", metavar="PATH", help="keep gunicorn's log in this file (part 1)")
     parser.add_argument(
-        "--wsgi-app",
-        default="medic.wsgi",
-        help="what gunicorn serves, e.g. a patched copy to compare (part 1)",
+        "--no-plot", action="store_true", help="do not write docs/img/hold_confirm_latency.png"
     )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (part 2)")
     parser.add_argument("--seed-http", action="store_true", help=argparse.SUPPRESS)

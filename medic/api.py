@@ -1,4 +1,5 @@
-"""The API's edge: one exception handler that renders every error in the contract's shape, and pagination."""
+"""The API's edge: one exception handler that renders every error in the contract's shape,
+the JSON error pages of /api/ (404, 400, 403, 500), and pagination."""
 
 from __future__ import annotations
 
@@ -8,18 +9,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import csrf as csrf_views
+from django.views import defaults
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import set_rollback
 
 from medic.errors import FieldError, ValidationFailed
-from medic.parsing import Reader
+from medic.parsing import Reader, error
 
 M = TypeVar("M", bound=Model)
 
@@ -129,11 +133,30 @@ def _drf_validation_response(exc: exceptions.ValidationError) -> Response:
     return Response(error_body(errors), status=http_status)
 
 
+# --- oversize bodies -------------------------------------------------------------------------------------
+
+
+def _too_large_body() -> dict[str, Any]:
+    return error_body([error("", "PAYLOAD_TOO_LARGE", limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)])
+
+
+def payload_too_large() -> JsonResponse:
+    """The 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE, in the contract's shape."""
+    return JsonResponse(_too_large_body(), status=413)
+
+
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every client error becomes {"ok": false, "errors": [...]}.
 
     Anything not recognised returns None, so DRF re-raises it and a real bug still surfaces as a 500.
     """
+    # Imported here: rest_framework.views resolves the authentication classes when it loads, and those
+    # import this module (medic.lockout → error_body), so a module-level import would be circular.
+    from rest_framework.views import set_rollback
+
+    if isinstance(exc, RequestDataTooBig):  # raised by Django while DRF reads the body
+        set_rollback()
+        return Response(_too_large_body(), status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -154,8 +177,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             response.status_code = status.HTTP_401_UNAUTHORIZED
             response["WWW-Authenticate"] = getattr(exc, "auth_header", None) or "Token"
-        wait = getattr(exc, "wait", None)  # set by DRF on Throttled
-        if isinstance(exc, exceptions.Throttled) and wait is not None:
+        wait = getattr(exc, "wait", None)  # set by DRF on Throttled, and on medic.lockout.TooManyAttempts
+        if wait is not None:
             response["Retry-After"] = str(int(wait))
         return response
     return None
@@ -170,6 +193,48 @@ def json_not_found(request: HttpRequest, *args: object, **kwargs: object) -> Jso
 def json_server_error(request: HttpRequest) -> JsonResponse:
     body = error_body([FieldError("", "SERVER_ERROR", "Something went wrong on our side; it was logged.")])
     return JsonResponse(body, status=500)
+
+
+# --- Django's error pages (urls.handler400/403/404/500): JSON under /api/, HTML elsewhere ------------------
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (a SuspiciousOperation: disallowed host, too many fields, an oversize body, …)."""
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return payload_too_large()
+    return JsonResponse(
+        error_body([FieldError("", "BAD_REQUEST", "The request cannot be read.")]), status=400
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api(request):
+        return defaults.permission_denied(request, exception)
+    body = error_body([FieldError("", "PERMISSION_DENIED", "You do not have permission to do this.")])
+    return JsonResponse(body, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return json_not_found(request) if is_api(request) else defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return json_server_error(request) if is_api(request) else defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a POST under /api/ that no DRF view handles (an unknown path) still
+    answers in JSON; pages keep Django's page."""
+    if not is_api(request):
+        return csrf_views.csrf_failure(request, reason)
+    body = error_body([FieldError("", "PERMISSION_DENIED", f"CSRF check failed: {reason}")])
+    return JsonResponse(body, status=403)
 
 
 # --- pagination: ?page=&pageSize= → {results, count, page, pageSize, next, previous} ------------------------

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import uuid
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import IO, Any
+
+from django.conf import settings
+from rest_framework import exceptions, parsers
+from rest_framework.utils import json
 
 from medic.errors import BadRequest, FieldError, ValidationFailed
 
@@ -57,6 +62,19 @@ def parse_instant(value: object) -> datetime | None:
     return parsed.astimezone(UTC) if instant_ok(parsed) else None
 
 
+# How deep a JSON body may nest: the deepest request (the Add Slot form's break labels) is 7 levels.
+MAX_JSON_DEPTH = 32
+
+# What no text field may hold: NUL, which PostgreSQL refuses in text, and unpaired UTF-16 surrogates, which
+# JSON's "\ud800" escape can smuggle in and which UTF-8 cannot encode.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(value: str) -> bool:
+    """False when `value` holds a character that no text column can store (NUL or a lone surrogate)."""
+    return _UNSTORABLE.search(value) is None
+
+
 # One message per code: what a caller reads for each problem the reader finds. `{…}` are filled per field.
 MESSAGES: dict[str, str] = {
     "INVALID_TYPE": "Expected {expected}.",
@@ -68,7 +86,15 @@ MESSAGES: dict[str, str] = {
     "INVALID_CHOICE": "Use one of: {choices}.",
     "TOO_LONG": "At most {max_length} characters.",
     "OUT_OF_RANGE": "Use a number from {low} to {high}.",
+    "INVALID_CHARACTERS": "Text may not contain NUL characters or unpaired surrogates.",
+    "TOO_DEEP": "The JSON nests deeper than {max_depth} levels.",
+    "PAYLOAD_TOO_LARGE": "The request body is larger than {limit} bytes.",
 }
+
+
+def error(path: str, code: str, **fill: object) -> FieldError:
+    """A FieldError with the code's one message (for the edge's other readers: parser, middleware)."""
+    return _error(path, code, **fill)
 
 
 def _error(path: str, code: str, **fill: object) -> FieldError:
@@ -189,3 +215,91 @@ def body_reader(data: Any) -> Reader:
         # Worded for the request as a whole, as the schedule API words it too.
         raise BadRequest([FieldError("", "INVALID_TYPE", "The request body must be a JSON object.")])
     return Reader(data)
+
+
+# Only a JSON escape can put NUL or a lone surrogate into a parsed string: the raw text cannot hold NUL inside
+# a string (JSON forbids control characters) nor a surrogate (the body is decoded as strict UTF-8).
+_RISKY_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST = re.compile(r"\[\]|\{\}")
+
+
+def _nested_deeper_than(text: str, max_depth: int) -> bool:
+    """Whether well-formed JSON `text` nests containers deeper than `max_depth`: strip strings and everything
+    but brackets, then peel the innermost pairs off one level per pass (each pass is one C-speed regex)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    for _ in range(max_depth):
+        if not brackets:
+            return False
+        brackets = _INNERMOST.sub("", brackets)
+    return bool(brackets)
+
+
+def _join(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _first_unstorable(data: object) -> str | None:
+    """The dotted path of the first string (in document order) that is not storable text, or of the object
+    holding such a key; None when every string is fine."""
+    if isinstance(data, str):
+        return None if storable_text(data) else ""
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:  # iterative: no recursion on the caller's input
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            if not all(storable_text(key) for key in value):
+                return path
+            items: list[tuple[object, object]] = list(value.items())
+        elif isinstance(value, list):
+            items = list(enumerate(value))
+        else:
+            continue
+        nested = []
+        for key, child in items:
+            if isinstance(child, str):
+                if not storable_text(child):
+                    return _join(path, key)
+            elif isinstance(child, dict | list):
+                nested.append((_join(path, key), child))
+        stack.extend(reversed(nested))
+    return None
+
+
+def read_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parsed JSON `text`, or BadRequest: TOO_DEEP past `max_depth` levels, INVALID_CHARACTERS at the path of
+    a string holding NUL or a lone surrogate. ValueError when it is not JSON at all (as json.loads)."""
+    try:
+        data = json.loads(text)  # DRF's: NaN and Infinity refused
+    except RecursionError as exc:  # the C scanner gives up around 1,000 levels
+        raise BadRequest([_error("", "TOO_DEEP", max_depth=max_depth)]) from exc
+    if _nested_deeper_than(text, max_depth):
+        raise BadRequest([_error("", "TOO_DEEP", max_depth=max_depth)])
+    if _RISKY_ESCAPE.search(text):
+        path = _first_unstorable(data)
+        if path is not None:
+            raise BadRequest([_error(path, "INVALID_CHARACTERS")])
+    return data
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, made safe for hostile bodies: a body must be a JSON object, nest at most
+    MAX_JSON_DEPTH levels (deeper would exhaust the parser's recursion), and hold only storable text (no NUL,
+    no lone surrogate, in values or keys). Each refusal is a 400 in the contract's shape, raised before any
+    view code runs, so nothing is written."""
+
+    def parse(
+        self,
+        stream: IO[bytes],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = read_json(codecs.decode(stream.read(), encoding))
+        except (ValueError, LookupError) as exc:  # not UTF-8 (or an unknown charset), not JSON
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+        if not isinstance(data, dict):
+            raise BadRequest([FieldError("", "INVALID_TYPE", "The request body must be a JSON object.")])
+        return data

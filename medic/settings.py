@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
-from medic.db import embedded_database_settings
+from medic.db import embedded_database_settings, read_or_create_secret
+from medic.security import https_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,12 +23,8 @@ def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once per checkout and kept under .data/."""
     if env.str("SECRET_KEY", default=""):
         return env.str("SECRET_KEY")
-    path = BASE_DIR / ".data" / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    # Created once under a lock and written atomically: a killed or racing process never sees it half-written.
+    return read_or_create_secret(BASE_DIR / ".data" / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -54,19 +53,27 @@ INSTALLED_APPS = [
     "medic.clinic",
     "scheduling",
     "appointments",
+    "medic",  # the database roles: migrate and flush as the owner, grants after migrate
+    "axes",  # brute-force lockout (medic/lockout.py); last, as its docs ask
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "medic.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "medic.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "medic.security.ApiCsrfCookieMiddleware",  # between CSRF and Inertia: see its docstring
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "inertia.middleware.InertiaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the 429 page (last, as its docs ask)
 ]
 
 ROOT_URLCONF = "medic.urls"
@@ -87,11 +94,22 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only: DATABASE_URL when given, else the checkout's own embedded server (started on demand).
+# PostgreSQL only: DATABASE_URL when given, else the checkout's own embedded server (`make db` starts it; a
+# process that finds none running starts it itself). Two roles: the application logs in as a role that owns
+# nothing and is no superuser; "OWNER" is who runs migrate and flush (medic/dbops.py, README: Database).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    if env.str("DATABASE_OWNER_URL", default=""):
+        _owner = env.db_url("DATABASE_OWNER_URL")
+        DATABASES["default"]["OWNER"] = {key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
 else:
-    DATABASES = {"default": embedded_database_settings(BASE_DIR, env.str("MEDIC_DB_NAME", default="medic"))}
+    DATABASES = {
+        "default": embedded_database_settings(
+            BASE_DIR,
+            env.str("MEDIC_DB_NAME", default="medic"),
+            pgdata=Path(env.str("MEDIC_PGDATA", default=str(BASE_DIR / ".data" / "postgres"))),
+        )
+    }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{DATABASES['default']['NAME']}"
@@ -107,6 +125,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Brute-force protection (django-axes, wired in medic/lockout.py): failed sign-ins are counted per address
+# and per account on every password form (the sign-in page, the admin's), failed API tokens per address.
+# MEDIC_LOCKOUT_FAILURES within MEDIC_LOCKOUT_MINUTES lock that address or account for MEDIC_LOCKOUT_MINUTES
+# after the last attempt: a 429 with a clear message, and the right password does not work until then.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("MEDIC_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("MEDIC_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MEDIC_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = "medic.lockout.lockout_parameters"
+AXES_USERNAME_FORM_FIELD = "username"  # what the sign-in forms post (the value is the email)
+AXES_USERNAME_CALLABLE = "medic.lockout.client_username"
+AXES_LOCKOUT_CALLABLE = "medic.lockout.lockout_response"
+# A success must not wipe the count: it would let anyone with an account reset their address's failures.
+AXES_RESET_ON_SUCCESS = False
+# Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For; without
+# proxies (the default) only the socket's address counts, which a client cannot forge.
+if env.int("MEDIC_PROXY_COUNT", default=0) > 0:
+    AXES_IPWARE_PROXY_COUNT = env.int("MEDIC_PROXY_COUNT")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -118,12 +160,19 @@ STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic (make run) writes content-hashed names and gzip + brotli copies (medic/staticfiles.py).
+    "staticfiles": {"BACKEND": "medic.staticfiles.MedicStaticFilesStorage"},
 }
-# Serve straight from the source folders too, so a missed collectstatic is harmless; while developing,
-# pick up a rebuilt front end without a restart.
-WHITENOISE_USE_FINDERS = True
+# Once collected, only the collected (compressed) files are served. Before any collectstatic, and while
+# developing (a rebuilt front end is picked up without a restart), straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
 WHITENOISE_AUTOREFRESH = DEBUG
+# A name carrying its content's hash (Django's "medic.0123456789ab.css", Vite's
+# "dist/assets/main-AbC_12-x.js") never changes content: "Cache-Control: max-age=315360000, public,
+# immutable". Others: 60 s.
+WHITENOISE_IMMUTABLE_FILE_TEST = (
+    rf"^{STATIC_URL}(dist/assets/.+-[A-Za-z0-9_-]{{8}}\.[A-Za-z0-9]+|.+\.[0-9a-f]{{12}}\.[A-Za-z0-9]+)$"
+)
 
 # The React pages: Vite builds frontend/ into static/dist/ (make run / make test), django-vite reads its
 # manifest, inertia-django hands each page its props. VITE_DEV=true serves from a running `npm run dev`.
@@ -148,12 +197,57 @@ MEDIC_VERIFY_EMAIL_MAX_AGE = env.int("MEDIC_VERIFY_EMAIL_MAX_AGE", default=3 * 2
 
 # Booking: how long a hold keeps a slot before it expires.
 MEDIC_HOLD_MINUTES = env.int("MEDIC_HOLD_MINUTES", default=10)
+# Holds and confirms try their fast path first (appointments.services.fast_hold); off = the full path alone
+# (what `make bench` compares it with).
+MEDIC_FAST_BOOKING = env.bool("MEDIC_FAST_BOOKING", default=True)
+# A schedule preview that would hold more slots than this is refused (an error at dateRange): a year of
+# 5-minute slots all day is ~100k slots and 11 MB. The schedule page previews 1 or 4 weeks (≤ ~8k).
+MEDIC_PREVIEW_MAX_SLOTS = env.int("MEDIC_PREVIEW_MAX_SLOTS", default=20_000)
+# How long an Idempotency-Key's first answer is replayed; older ones are pruned hourly (appointments.tasks).
+MEDIC_IDEMPOTENCY_HOURS = env.int("MEDIC_IDEMPOTENCY_HOURS", default=24)
 INERTIA_VERSION = "1"
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "medic.api.csrf_failure"  # JSON under /api/, Django's page elsewhere
 CSRF_COOKIE_HTTPONLY = False  # the React page reads it to send X-CSRFToken
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+
+# Served over HTTPS (MEDIC_HTTPS=true, behind a proxy that terminates TLS and sets X-Forwarded-Proto):
+# redirect http to https, HSTS, cookies only over https. Off by default, for plain http on a laptop.
+MEDIC_HTTPS = env.bool("MEDIC_HTTPS", default=False)
+vars().update(
+    https_settings(
+        MEDIC_HTTPS,
+        hsts_seconds=env.int("MEDIC_HSTS_SECONDS", default=365 * 24 * 3600),
+        hsts_subdomains=env.bool("MEDIC_HSTS_SUBDOMAINS", default=False),
+        hsts_preload=env.bool("MEDIC_HSTS_PRELOAD", default=False),
+    )
+)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=MEDIC_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (medic/security.py): camera, microphone, geolocation, payment, … denied to every page.
+
+# Content-Security-Policy (django-csp): scripts only from this origin (or carrying the response's nonce),
+# no plugins, no framing, forms post only here. Styles allow inline: Ant Design (the schedule page) and
+# htmx inject <style> elements, and the desk's grid positions rows with style attributes.
+_VITE_DEV = ["http://localhost:5173"] if env.bool("VITE_DEV", default=False) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_VITE_DEV],
+        "style-src": [SELF, UNSAFE_INLINE, *_VITE_DEV],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, *_VITE_DEV, *(["ws://localhost:5173"] if _VITE_DEV else [])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate, not a bare 403.
@@ -163,10 +257,24 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["medic.parsing.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "medic.schema.AutoSchema",
     "EXCEPTION_HANDLER": "medic.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Requests per signed-in user (per client address when signed out) on the expensive endpoints, counted
+    # in PostgreSQL across workers (medic/throttling.py); over the rate: 429 THROTTLED with Retry-After.
+    # Generous for people and for `make bench` (64 patients at ~4 holds a second each); an empty value
+    # lifts a limit.
+    "DEFAULT_THROTTLE_RATES": {
+        "preview": env.str("MEDIC_THROTTLE_PREVIEW", default="120/min") or None,
+        "availability": env.str("MEDIC_THROTTLE_AVAILABILITY", default="300/min") or None,
+        "explain": env.str("MEDIC_THROTTLE_EXPLAIN", default="300/min") or None,
+        "search": env.str("MEDIC_THROTTLE_SEARCH", default="120/min") or None,
+        "holds": env.str("MEDIC_THROTTLE_HOLDS", default="900/min") or None,
+    },
+    # How many proxies in front set X-Forwarded-For: 0 = use the connection's address (a client cannot
+    # dodge its limit by sending the header itself).
+    "NUM_PROXIES": env.int("MEDIC_NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -182,6 +290,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "me", "description": "Who is calling."},
+        {"name": "directory", "description": "Clinics, doctors and services: every id a booking needs."},
+        {"name": "booking", "description": "Bookable times, holds, and appointments along their life."},
+        {"name": "schedule", "description": "A doctor's weekly hours: the Add Slot form's preview and save."},
+        {"name": "time off", "description": "A doctor's time off and ad-hoc openings."},
+        {"name": "calendar feed", "description": "A doctor's calendar subscription URLs."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ConsultationModeEnum": ["in_person", "video", "phone"],
         "ExceptionKindEnum": ["blocked", "available"],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
 
@@ -40,3 +42,47 @@ def outcomes(results: list[object], success: type) -> Counter:
         "ok" if isinstance(r, success) else (r.errors[0].code if isinstance(r, ValidationFailed) else repr(r))
         for r in results
     )
+
+
+# --- browser tests: Content-Security-Policy violations -------------------------------------------------
+
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__medicCspViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"}` +
+      ` at ${e.sourceFile || location.href}:${e.lineNumber}`
+  );
+});
+"""
+
+
+def watch_csp(context: Any, seen: list[str]) -> None:
+    """Record every CSP violation in the pages of a Playwright browser context into `seen`: the console's
+    "... violates the following Content Security Policy directive ..." messages and the documents'
+    `securitypolicyviolation` events (listened to by an init script, which the policy does not govern)."""
+    context.on(
+        "console",
+        lambda message: seen.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    context.expose_binding("__medicCspViolation", lambda source, text: seen.append(str(text)))
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+
+@contextmanager
+def no_csp_violations(browser: Any) -> Iterator[list[str]]:
+    """Watch every context the test opens on `browser` (the `page` fixture's included) and fail if any page
+    reported a Content-Security-Policy violation. For an autouse fixture in each browser test module."""
+    seen: list[str] = []
+    original = browser.new_context
+
+    def new_context(*args: Any, **kwargs: Any) -> Any:
+        context = original(*args, **kwargs)
+        watch_csp(context, seen)
+        return context
+
+    browser.new_context = new_context
+    try:
+        yield seen
+    finally:
+        browser.new_context = original
+    assert not seen, "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(seen))

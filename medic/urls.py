@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from medic import views
+from medic import api, views
 from medic.api import json_not_found
 from scheduling.views import schedule_page
 
@@ -38,7 +38,14 @@ urlpatterns = [
     path("api/", include("appointments.api.urls")),
     path("api/", include("medic.clinic.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (/api/docs/?script): no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404 in the contract's shape, not an HTML page.
     path("api/<path:rest>", json_not_found),
 ]
+
+# Errors Django answers itself (a crash, a bad host, a 404 raised outside DRF): JSON under /api/, else HTML.
+handler400 = api.bad_request
+handler403 = api.permission_denied
+handler404 = api.page_not_found
+handler500 = api.server_error

@@ -50,7 +50,7 @@ MeSerializer = inline_serializer(
 )
 
 
-@extend_schema(responses=MeSerializer, summary="Who is calling", tags=["me"])
+@extend_schema(responses={200: MeSerializer}, summary="Who is calling", tags=["me"])
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """The caller: roles are `superuser`, `doctor`, `patient` and the staff roles `admin`/`receptionist`."""

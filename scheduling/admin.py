@@ -88,6 +88,8 @@ _RULE_FIELDS: dict[str, str] = {
     f"{_WINDOW}.priority": "priority",
     f"{_WINDOW}.effectiveFrom": "effective_from",
     f"{_WINDOW}.effectiveTo": "effective_to",
+    f"{_WINDOW}.repeatEveryWeeks": "repeat_every_weeks",
+    f"{_WINDOW}.repeatAnchor": "repeat_anchor",
 }
 _BREAK_FIELDS: dict[str, str] = {
     "breakStartLocal": "break_start_local",
@@ -181,6 +183,13 @@ class ScheduleRuleForm(forms.ModelForm):
         required=False,
         help_text="IANA name, e.g. Europe/Athens. Empty: the doctor's time zone.",
     )
+    # Not required: empty is every week, as the API reads a missing repeatEveryWeeks.
+    repeat_every_weeks = forms.IntegerField(
+        label="Every N weeks",
+        required=False,
+        initial=1,
+        help_text="1 (or empty) is every week; 2–8 make a rota (e.g. 2: every other week).",
+    )
 
     class Meta:
         model = ScheduleRule
@@ -199,6 +208,8 @@ class ScheduleRuleForm(forms.ModelForm):
             "consultation_mode",
             "effective_from",
             "effective_to",
+            "repeat_every_weeks",
+            "repeat_anchor",
         ]
         widgets = {
             "work_start_local": AdminTimeWidget(format="%H:%M"),
@@ -210,6 +221,8 @@ class ScheduleRuleForm(forms.ModelForm):
             "work_end_local": "Local time, HH:MM, after the start (a window cannot cross midnight).",
             "effective_from": "Empty: no first day.",
             "effective_to": "Inclusive. Empty: no last day.",
+            "repeat_anchor": "Every 2–8 weeks: the rota's first week is this date's week (Monday–Sunday); "
+            "it works in that week and every N weeks after it, never before.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -228,6 +241,13 @@ class ScheduleRuleForm(forms.ModelForm):
         if doctor is not None:  # no doctor: its field already has an error
             errors += check_scope(_scope_of(data), references_for(doctor))
         start, end = self._hours(errors)
+        if data.get("repeat_every_weeks") is None and "repeat_every_weeks" not in self.errors:
+            data["repeat_every_weeks"] = 1
+        if data.get("repeat_every_weeks") == 1:
+            data["repeat_anchor"] = None  # a weekly window counts from nothing, as the API drops it
+        anchor_format: list[FieldError] = []
+        anchor = _in_format(data.get("repeat_anchor"), check_date, f"{_WINDOW}.repeatAnchor", anchor_format)
+        errors += anchor_format
         errors += check_window(
             _WINDOW,
             work_start=start,
@@ -238,6 +258,9 @@ class ScheduleRuleForm(forms.ModelForm):
                 data.get("effective_from"), check_date, f"{_WINDOW}.effectiveFrom", errors
             ),
             effective_to=_in_format(data.get("effective_to"), check_date, f"{_WINDOW}.effectiveTo", errors),
+            repeat_every_weeks=data.get("repeat_every_weeks"),
+            repeat_anchor=anchor,
+            anchor_reported=bool(anchor_format) or "repeat_anchor" in self.errors,
         )
         for error in errors:
             _put_error(self, _RULE_FIELDS.get(error.path), error)
@@ -267,8 +290,8 @@ class ScheduleRuleForm(forms.ModelForm):
         )
 
     def _stored_overlap(self, data: Mapping[str, Any]) -> ScheduleRule | None:
-        """Another stored active rule of this doctor, weekday, exact scope and priority whose window and
-        effective dates meet this one's (the checks above see only this window)."""
+        """Another stored active rule of this doctor, weekday, exact scope and priority whose window meets
+        this one's on some date (effective dates and rota weeks; the checks above see only this window)."""
         window = WindowForm(
             work_start=data["work_start_local"],
             work_end=data["work_end_local"],
@@ -278,6 +301,8 @@ class ScheduleRuleForm(forms.ModelForm):
             effective_from=data.get("effective_from"),
             effective_to=data.get("effective_to"),
             path=_WINDOW,
+            repeat_every_weeks=data["repeat_every_weeks"],
+            repeat_anchor=data.get("repeat_anchor"),
         )
         day = DayForm(day_of_week=data["day_of_week"], enabled=True, windows=(window,), path=_DAY)
         overlaps = stored_overlaps(
@@ -392,6 +417,7 @@ class ScheduleRuleAdmin(ClinicScopedAdmin):
         "scope",
         "priority",
         "effective",
+        "repeats",
         "is_active",
     ]
     list_filter = [
@@ -428,6 +454,13 @@ class ScheduleRuleAdmin(ClinicScopedAdmin):
             },
         ),
         ("Effective dates", {"fields": [("effective_from", "effective_to")]}),
+        (
+            "Rota",
+            {
+                "description": "Alternating weeks: the window works every N weeks, counted from a week.",
+                "fields": [("repeat_every_weeks", "repeat_anchor")],
+            },
+        ),
     ]
 
     @admin.display(description="Weekday", ordering="day_of_week")
@@ -458,6 +491,12 @@ class ScheduleRuleAdmin(ClinicScopedAdmin):
         if end:
             return f"until {end:%Y-%m-%d}"
         return "always"
+
+    @admin.display(description="Repeats")
+    def repeats(self, obj: ScheduleRule) -> str:
+        if obj.repeat_every_weeks > 1 and obj.repeat_anchor is not None:
+            return f"every {obj.repeat_every_weeks} weeks from the week of {obj.repeat_anchor:%Y-%m-%d}"
+        return "every week"
 
     def save_model(self, request: HttpRequest, obj: ScheduleRule, form: Any, change: bool) -> None:
         doctor_ids = {obj.doctor_id}

@@ -12,6 +12,8 @@ from medic.clinic.models import AppointmentType, ConsultationMode, Doctor, Locat
 from scheduling.scope import Scope
 
 SLOT_INTERVALS = (5, 10, 15, 20, 30, 60)
+MIN_REPEAT_WEEKS = 1
+MAX_REPEAT_WEEKS = 8
 _MODES = list(ConsultationMode.values)
 
 
@@ -94,6 +96,18 @@ class ScheduleRule(ScopedModel):
     priority = models.IntegerField(default=0, help_text="Where windows overlap, the higher priority wins.")
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)
+    # A rota: the window works every N weeks (RFC 5545 FREQ=WEEKLY;INTERVAL=N), counted in Monday-based
+    # weeks from the week of `repeat_anchor` (DTSTART's week; none before it). 1 is every week, no anchor.
+    repeat_every_weeks = models.PositiveSmallIntegerField(
+        default=1,
+        db_default=1,  # rows written by SQL that predates rotas are weekly too
+        help_text=f"Works every N weeks ({MIN_REPEAT_WEEKS}–{MAX_REPEAT_WEEKS}); 1 is every week.",
+    )
+    repeat_anchor = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Every N > 1 weeks: counted from the week (Monday–Sunday) of this date.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,6 +147,18 @@ class ScheduleRule(ScopedModel):
                 name="rule_effective_range_ordered",
             ),
             models.CheckConstraint(
+                condition=Q(
+                    repeat_every_weeks__gte=MIN_REPEAT_WEEKS, repeat_every_weeks__lte=MAX_REPEAT_WEEKS
+                ),
+                name="rule_repeat_every_weeks_range",
+            ),
+            models.CheckConstraint(
+                # An anchor exactly when the window skips weeks: a weekly window has nothing to count from.
+                condition=Q(repeat_every_weeks=1, repeat_anchor__isnull=True)
+                | Q(repeat_every_weeks__gt=1, repeat_anchor__isnull=False),
+                name="rule_repeat_anchor_iff_rota",
+            ),
+            models.CheckConstraint(
                 condition=Q(consultation_mode__isnull=True) | Q(consultation_mode__in=_MODES),
                 name="rule_consultation_mode_known",
             ),
@@ -140,7 +166,8 @@ class ScheduleRule(ScopedModel):
 
     def __str__(self) -> str:
         hours = f"{self.work_start_local:%H:%M}–{self.work_end_local:%H:%M}"
-        return f"{self.doctor} · day {self.day_of_week} {hours}"
+        rota = f" every {self.repeat_every_weeks} weeks" if self.repeat_every_weeks > 1 else ""
+        return f"{self.doctor} · day {self.day_of_week} {hours}{rota}"
 
 
 class ScheduleRuleBreak(models.Model):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import BigIntegerField, Func, Q, QuerySet
 
+from medic.clinic.closures import doctor_closures
 from medic.clinic.models import AppointmentType, ConsultationMode, Doctor, Room
 from scheduling import slots
 from scheduling.models import (
@@ -119,7 +120,8 @@ def schedule_inputs(
     """What preview and availability feed the slot engine, so what a doctor previews and what a patient can
     book cannot drift apart. `rows` is one of `Scope`'s filters (which rules and exceptions apply); the
     exceptions are those meeting [lo, hi) with two days' slack; `rules=False` loads exceptions only (a
-    preview brings its own windows). One query per kind of data, however many doctors."""
+    preview brings its own windows). Each doctor's clinic closures come along (`closed`, keyed by their
+    `medic.clinic.closures.Closure`). One query per kind of data, however many doctors."""
     places: dict[uuid.UUID, dict[object, object]] = defaultdict(dict)
     windows = _windows(doctor_ids, rows, places) if rules else {}
     blocked: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
@@ -136,6 +138,7 @@ def schedule_inputs(
         else:  # the database requires an opening's interval (CHECK)
             openings[doctor_id].append(slots.Opening(start, end, interval, key=pk))
             places[doctor_id][pk] = Scope(*scope)
+    closed = doctor_closures(doctor_ids, lo, hi)
     return {
         pk: slots.ScheduleInputs(
             windows_by_zone=dict(windows.get(pk, {})),
@@ -143,6 +146,8 @@ def schedule_inputs(
             openings=openings.get(pk, []),
             places=places.get(pk, {}),
             blocked_keys=blocked_keys.get(pk, []),
+            closed=[(s, e) for s, e, _ in closed.get(pk, ())],
+            closed_keys=[c for _, _, c in closed.get(pk, ())],
         )
         for pk in doctor_ids
     }
@@ -171,13 +176,27 @@ def _windows(
         "priority",
         "effective_from",
         "effective_to",
+        "repeat_every_weeks",
+        "repeat_anchor",
         *FIELDS,
     ):
-        pk, doctor_id, zone, day, start, end, interval, priority, eff_from, eff_to, *scope = row
+        pk, doctor_id, zone, day, start, end, interval, priority, eff_from, eff_to, every, anchor, *scope = (
+            row
+        )
         places[doctor_id][pk] = Scope(*scope)
         out[doctor_id][zone].append(
             slots.Window(
-                day, start, end, interval, tuple(breaks.get(pk, ())), priority, eff_from, eff_to, key=pk
+                day,
+                start,
+                end,
+                interval,
+                tuple(breaks.get(pk, ())),
+                priority,
+                eff_from,
+                eff_to,
+                key=pk,
+                repeat_every_weeks=every,
+                repeat_anchor=anchor,
             )
         )
     return out

@@ -8,9 +8,10 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
@@ -19,6 +20,7 @@ from appointments.affected import Affected, ScheduleChange, affected_by
 from appointments.models import Appointment
 from appointments.services import Actor
 from medic.api import iso_instant
+from medic.clinic.closures import Closure
 from medic.clinic.models import AppointmentType, Doctor
 from medic.errors import Conflict, FieldError, ValidationFailed
 from scheduling import slots
@@ -32,13 +34,14 @@ from scheduling.models import (
 from scheduling.scope import Scope
 from scheduling.selectors import schedule_inputs
 from scheduling.validation import (
+    DEFAULT_RANGE_DAYS,
     DayForm,
     ExceptionForm,
     OnAffected,
     Result,
     ScheduleForm,
     WindowForm,
-    dates_meet,
+    windows_meet,
 )
 
 
@@ -98,6 +101,8 @@ def _windows_of(days: Iterable[DayForm]) -> list[slots.Window]:
             effective_from=w.effective_from,
             effective_to=w.effective_to,
             key=w.path,
+            repeat_every_weeks=w.repeat_every_weeks,
+            repeat_anchor=w.repeat_anchor,
         )
         for day in days
         if day.enabled
@@ -154,11 +159,42 @@ def _rule_warnings(form: ScheduleForm, days: Sequence[slots.DaySlots]) -> list[P
     return warnings
 
 
+def slot_bound(
+    windows: Sequence[slots.Window],
+    openings: Sequence[slots.Opening],
+    zone: zoneinfo.ZoneInfo,
+    first: date,
+    last: date,
+) -> int:
+    """About the most slots a preview of `first`..`last` can hold, found without cutting them: per date,
+    each window that works that day at its whole length over its interval (no day holds more than a day of
+    the shortest interval), plus each opening's time inside the range over its interval. Breaks, priorities
+    and the DST hour are ignored: only the order of magnitude matters."""
+    by_weekday: dict[int, list[slots.Window]] = {}
+    for w in windows:
+        by_weekday.setdefault(w.day_of_week, []).append(w)
+    total, d = 0, first
+    while d <= last:
+        todays = [w for w in by_weekday.get(d.isoweekday(), ()) if w.applies_on(d)]
+        if todays:
+            fits = sum(
+                (_minutes(w.work_end) - _minutes(w.work_start)) // w.slot_interval_minutes for w in todays
+            )
+            total += min(fits, 24 * 60 // min(w.slot_interval_minutes for w in todays))
+        d += timedelta(days=1)
+    lo, hi = slots.day_bounds(zone, first, last)
+    for o in openings:
+        total += max(0, min(o.end_utc, hi) - max(o.start_utc, lo)) // (o.slot_interval_minutes * 60)
+    return total
+
+
 def preview(*, doctor: Doctor, result: Result) -> Preview:
     """Slots the Add Slot form would create, with every problem as a warning; writes nothing.
 
     `result` is the whole parse, errors included: the valid parts still preview next to them. Stored
     exceptions that apply to the form's scope are applied (time off removes slots, openings add).
+    A range that would hold more than MEDIC_PREVIEW_MAX_SLOTS slots is refused like a range over 366 days
+    (an error at `dateRange`) and the default week is previewed instead: the work and the answer stay bounded.
     """
     form = result.form
     warnings = [PreviewWarning(e.path, e.code, e.message, "error") for e in result.errors]
@@ -167,14 +203,38 @@ def preview(*, doctor: Doctor, result: Result) -> Preview:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo(doctor.effective_timezone)  # errors already say why nothing previews
     start, end = form.date_range
+    windows = _windows_of(form.days)
     stored = slots.ScheduleInputs({}, [], [])
+
+    def load(first: date, last: date) -> tuple[datetime, datetime, slots.ScheduleInputs]:
+        lo, hi = (datetime.fromtimestamp(t, UTC) for t in slots.day_bounds(zone, first, last))
+        return (
+            lo,
+            hi,
+            schedule_inputs([doctor.pk], form.scope.covering_filter(), lo, hi, rules=False)[doctor.pk],
+        )
+
     if form.days:
-        lo, hi = (datetime.fromtimestamp(t, UTC) for t in slots.day_bounds(zone, start, end))
-        stored = schedule_inputs([doctor.pk], form.scope.covering_filter(), lo, hi, rules=False)[doctor.pk]
+        lo, hi, stored = load(start, end)
+        cap = settings.MEDIC_PREVIEW_MAX_SLOTS
+        if slot_bound(windows, stored.openings, zone, start, end) > cap:
+            warnings.append(
+                PreviewWarning(
+                    "dateRange",
+                    "TOO_MANY_ITEMS",
+                    f"This range would hold more than {cap:,} slots: preview fewer days at a time "
+                    f"(showing {DEFAULT_RANGE_DAYS} days from today instead).",
+                    "error",
+                )
+            )
+            start = today_for(doctor)
+            end = start + timedelta(days=DEFAULT_RANGE_DAYS - 1)
+            lo, hi, stored = load(start, end)
     days = slots.expand(
-        _windows_of(form.days), zone, start, end, blocked=stored.blocked, openings=stored.openings
+        windows, zone, start, end, blocked=stored.blocked, openings=stored.openings, closed=stored.closed
     )
     warnings.extend(_rule_warnings(form, days))
+    warnings.extend(_closure_warnings(form, stored, zone, start, end))
     if form.days:
         if form.replace_mode == "append":
             warnings.extend(
@@ -197,6 +257,32 @@ def preview(*, doctor: Doctor, result: Result) -> Preview:
         zone=zone,
         service_fit=_service_fit(days, service) if service is not None else None,
     )
+
+
+def _closure_warnings(
+    form: ScheduleForm, stored: slots.ScheduleInputs, zone: zoneinfo.ZoneInfo, start: date, end: date
+) -> list[PreviewWarning]:
+    """CLINIC_CLOSED at `days.N`: each clinic closure on a previewed date of a day the form works (its
+    weekly hours give no slots there; the doctor's own opening that day still would)."""
+    paths = {d.day_of_week: d.path for d in form.days if d.enabled and d.windows}
+    out: list[PreviewWarning] = []
+    for closure in stored.closed_keys:
+        if not isinstance(closure, Closure) or not start <= closure.date <= end:
+            continue
+        path = paths.get(closure.date.isoweekday())
+        if path is None:
+            continue
+        out.append(
+            PreviewWarning(
+                path,
+                "CLINIC_CLOSED",
+                f"{closure.label} on {closure.date:%A} {closure.date.isoformat()}: the clinic is closed, so "
+                "these hours give no slots that day (an opening of your own that day still does).",
+                "warning",
+                {"date": closure.date.isoformat(), "name": closure.name, "source": closure.source},
+            )
+        )
+    return out
 
 
 def _shorter_than_service(form: ScheduleForm, service: AppointmentType) -> list[PreviewWarning]:
@@ -405,8 +491,9 @@ def stored_overlaps(
     *, doctor: Doctor, scope: Scope, days: Sequence[DayForm], exclude_rule: UUID | None = None
 ) -> list[tuple[WindowForm, list[ScheduleRule]]]:
     """Each new window of an enabled day that overlaps stored active rules of this doctor, exact scope,
-    weekday and priority, with every such rule in start order: times overlap (touching is fine) and
-    effective dates meet, the rule `validation` applies within one form. `exclude_rule` is the rule
+    weekday and priority, with every such rule in start order: times overlap (touching is fine) and both
+    can work on one date (`windows_meet`: effective dates and rota weeks), the rule `validation` applies
+    within one form. `exclude_rule` is the rule
     being edited, which cannot clash with itself."""
     stored = ScheduleRule.objects.filter(
         scope.exact_filter(),
@@ -429,7 +516,14 @@ def stored_overlaps(
                 and r.priority == w.priority
                 and r.work_start_local < w.work_end
                 and w.work_start < r.work_end_local
-                and dates_meet(r.effective_from, r.effective_to, w.effective_from, w.effective_to)
+                and windows_meet(
+                    r.effective_from,
+                    r.effective_to,
+                    (r.repeat_every_weeks, r.repeat_anchor),
+                    w.effective_from,
+                    w.effective_to,
+                    (w.repeat_every_weeks, w.repeat_anchor),
+                )
             ]
             if clashes:
                 overlaps.append((w, clashes))
@@ -482,6 +576,8 @@ def _rows_for(
                 priority=w.priority,
                 effective_from=w.effective_from,
                 effective_to=w.effective_to,
+                repeat_every_weeks=w.repeat_every_weeks,
+                repeat_anchor=w.repeat_anchor,
             )
             rules.append(rule)
             breaks.extend(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import repeat
+from math import lcm
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -27,8 +28,12 @@ __all__ = [
     "hits",
     "local_label",
     "merge",
+    "on_rota",
     "resolve_local",
+    "rota_week",
+    "rotas_meet",
     "total_slots",
+    "week_monday",
 ]
 
 _DAY = 86_400
@@ -57,9 +62,62 @@ class Break:
     label: str | None = None
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Rotas: windows that work every N weeks
+# ---------------------------------------------------------------------------------------------------------
+#
+# A window repeating every N weeks from an anchor date means RFC 5545 `FREQ=WEEKLY;INTERVAL=N;BYDAY=<its
+# weekday>` (WKST=MO, the default) with DTSTART on its weekday in the anchor date's Monday-based week, in
+# the window's own zone. Weeks are counted on local calendar dates, so DST never moves a window to another
+# week. As RRULE, nothing repeats before DTSTART: a rota has no weeks before its anchor's week (effective
+# dates still cut on top). N = 1 (no anchor) is every week.
+
+
+def week_monday(d: date) -> date:
+    """The Monday of `d`'s ISO (Monday-based) week."""
+    return d - timedelta(days=d.isoweekday() - 1)
+
+
+def rota_week(d: date, anchor: date) -> int:
+    """Whole weeks from the anchor's week to `d`'s week (negative before it)."""
+    return (week_monday(d) - week_monday(anchor)).days // 7
+
+
+def on_rota(d: date, every: int, anchor: date | None) -> bool:
+    """Whether a window repeating every `every` weeks from `anchor`'s week works in `d`'s week."""
+    if every <= 1 or anchor is None:
+        return True
+    k = rota_week(d, anchor)
+    return k >= 0 and k % every == 0
+
+
+def rotas_meet(
+    a: tuple[int, date | None], b: tuple[int, date | None], lo: date | None = None, hi: date | None = None
+) -> bool:
+    """Whether two windows of one weekday, each on the rota `(every, anchor)`, both work in some week that
+    meets `lo`..`hi` (the dates both are effective, inclusive, None unbounded; the caller checks that those
+    meet). Weeks on both rotas repeat every lcm(N_a, N_b) weeks, so one such period from the later start is
+    enough to look at. Week by week, as effective ranges are compared day by day: two windows that can
+    work in one week can work on one date."""
+    if a[0] <= 1 and b[0] <= 1:
+        return True
+    starts = [d for d in (lo, a[1] if a[0] > 1 else None, b[1] if b[0] > 1 else None) if d is not None]
+    first = week_monday(max(starts))
+    for k in range(lcm(a[0], b[0])):
+        week = first + timedelta(weeks=k)
+        if hi is not None and week > hi:
+            return False
+        if on_rota(week, *a) and on_rota(week, *b):
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
-    """One recurring work window of one ISO weekday; `key` is the caller's opaque tag for its results."""
+    """One recurring work window of one ISO weekday; `key` is the caller's opaque tag for its results.
+
+    `repeat_every_weeks` > 1 makes it a rota window that works every N weeks from `repeat_anchor`'s week
+    (see `on_rota`)."""
 
     day_of_week: int
     work_start: time
@@ -70,17 +128,36 @@ class Window:
     effective_from: date | None = None
     effective_to: date | None = None
     key: object = None
+    repeat_every_weeks: int = 1
+    repeat_anchor: date | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.day_of_week <= 7:
             raise ValueError(f"day_of_week must be 1..7 (ISO), got {self.day_of_week}")
         if self.slot_interval_minutes <= 0:
             raise ValueError(f"slot_interval_minutes must be positive, got {self.slot_interval_minutes}")
+        if self.repeat_every_weeks < 1:
+            raise ValueError(f"repeat_every_weeks must be at least 1, got {self.repeat_every_weeks}")
+        if self.repeat_every_weeks > 1 and self.repeat_anchor is None:
+            raise ValueError("a window repeating every N > 1 weeks needs repeat_anchor")
         if not isinstance(self.breaks, tuple):
             object.__setattr__(self, "breaks", tuple(self.breaks))
 
+    @property
+    def is_rota(self) -> bool:
+        return self.repeat_every_weeks > 1
+
     def applies_on(self, d: date) -> bool:
-        """True when `d` is this window's weekday and inside its inclusive effective range."""
+        """True when `d` is this window's weekday, inside its inclusive effective range and in a week of its
+        rota."""
+        return self._weekday_in_range(d) and on_rota(d, self.repeat_every_weeks, self.repeat_anchor)
+
+    def in_other_rota_week(self, d: date) -> bool:
+        """True when `d` is this window's weekday and inside its effective range but not in a week of its
+        rota: the window works on this weekday in other weeks ("not this week of the rota")."""
+        return self._weekday_in_range(d) and not on_rota(d, self.repeat_every_weeks, self.repeat_anchor)
+
+    def _weekday_in_range(self, d: date) -> bool:
         return (
             d.isoweekday() == self.day_of_week
             and (self.effective_from is None or self.effective_from <= d)
@@ -113,6 +190,10 @@ class ScheduleInputs:
     openings: list[Opening]
     places: dict[object, object] = field(default_factory=dict)
     blocked_keys: list[object] = field(default_factory=list)  # the exception id of each `blocked` span
+    # Clinic closures: whole closed days (UTC spans). They take rule slots out as time off does, but leave
+    # the doctor's own openings alone ("closed, unless the doctor opens that day").
+    closed: list[tuple[int, int]] = field(default_factory=list)
+    closed_keys: list[object] = field(default_factory=list)  # the caller's closure behind each `closed` span
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -319,7 +400,19 @@ def _label_of(t: time) -> str:
 class _Prepared:
     """A window's times as seconds after local midnight and its dates as ordinals, computed once per call."""
 
-    __slots__ = ("breaks", "end", "first_ord", "labels", "last_ord", "priority", "start", "step", "window")
+    __slots__ = (
+        "breaks",
+        "end",
+        "every",
+        "first_ord",
+        "labels",
+        "last_ord",
+        "priority",
+        "rota_ord",
+        "start",
+        "step",
+        "window",
+    )
 
     def __init__(self, window: Window) -> None:
         self.window = window
@@ -331,6 +424,11 @@ class _Prepared:
         self.first_ord = window.effective_from.toordinal() if window.effective_from else 0
         self.last_ord = window.effective_to.toordinal() if window.effective_to else date.max.toordinal()
         self.labels = (_label_of(window.work_start), _label_of(window.work_end))
+        # A rota: dates on and after its first week's Monday whose week number is a multiple of `every`.
+        self.every = window.repeat_every_weeks if window.repeat_anchor is not None else 1
+        self.rota_ord = week_monday(window.repeat_anchor).toordinal() if window.repeat_anchor else 0
+        if self.every > 1:
+            self.first_ord = max(self.first_ord, self.rota_ord)
 
 
 class _Cut:
@@ -526,6 +624,7 @@ def expand(
     blocked: Iterable[tuple[int, int]] = (),
     openings: Sequence[Opening] = (),
     occupied: Iterable[tuple[int, int]] = (),
+    closed: Iterable[tuple[int, int]] = (),
 ) -> list[DaySlots]:
     """Slots of `windows` and `openings` for the calendar dates start..end (inclusive) in `tz`.
 
@@ -536,7 +635,9 @@ def expand(
     are cut from the opening's start, grouped under the local date of their start, and dropped where they
     overlap a blocked interval or any rule slot (openings do not cut each other, nor do equal-priority
     windows). `occupied` are further rule slots (UTC spans) that opening slots must not overlap: those of
-    windows expanded in another zone. Only dates with an applying window or an opening slot are returned.
+    windows expanded in another zone. `closed` intervals (clinic closures) drop the rule slots they overlap,
+    as blocked ones do, but no opening slot. Only dates with an applying window or an opening slot are
+    returned.
     """
     if end < start:
         return []
@@ -545,8 +646,11 @@ def expand(
     range_hi = (last_ord + 1 - _EPOCH_ORDINAL) * _DAY
     longest_opening = max((o.slot_interval_minutes * 60 for o in openings), default=0)
     table = _OffsetTable(tz, range_lo - _MARGIN, range_hi + _MARGIN + longest_opening)
+    blocked = list(blocked)
     merged_blocked = merge(blocked)
-    has_blocked = bool(merged_blocked[0])
+    closed = list(closed)
+    rule_blocked = merge([*blocked, *closed]) if closed else merged_blocked  # what rule slots lose
+    has_blocked = bool(rule_blocked[0])
 
     by_weekday: list[list[_Prepared]] = [[] for _ in range(8)]
     for w in windows:
@@ -557,7 +661,12 @@ def expand(
     templates: dict[tuple[int, ...], list[_Template]] = {}
     for ordinal in range(first_ord, last_ord + 1):
         weekday = (ordinal - 1) % 7 + 1  # ordinal 1 (0001-01-01) is a Monday
-        todays = [p for p in by_weekday[weekday] if p.first_ord <= ordinal <= p.last_ord]
+        todays = [
+            p
+            for p in by_weekday[weekday]
+            if p.first_ord <= ordinal <= p.last_ord
+            and (p.every == 1 or (ordinal - p.rota_ord) // 7 % p.every == 0)
+        ]
         if not todays:
             continue
         midnight = (ordinal - _EPOCH_ORDINAL) * _DAY
@@ -565,7 +674,7 @@ def expand(
         if day_off is None:
             for cut in _cut_day(todays, midnight, table, None):
                 begin = len(buffer.starts)
-                _emit(buffer, cut.pieces, cut.prepared.step, table, None, merged_blocked)
+                _emit(buffer, cut.pieces, cut.prepared.step, table, None, rule_blocked)
                 pending.append((ordinal, (cut.start, cut.end, 0), begin, len(buffer.starts), _fields(cut)))
             continue
         # Without a transition a date is its weekday's template moved to this date's base.
@@ -575,9 +684,9 @@ def expand(
         base = midnight - day_off
         for tpl in templates[key]:
             cut, step, begin = tpl.cut, tpl.cut.prepared.step, len(buffer.starts)
-            if has_blocked and hits(*merged_blocked, base + cut.start, base + cut.end):
+            if has_blocked and hits(*rule_blocked, base + cut.start, base + cut.end):
                 moved = [(base + s, base + e) for s, e in cut.pieces]
-                _emit(buffer, moved, step, table, day_off, merged_blocked)
+                _emit(buffer, moved, step, table, day_off, rule_blocked)
             else:
                 for first, count in tpl.grids:
                     buffer.starts += range(base + first, base + first + count * step, step)

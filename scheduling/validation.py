@@ -32,8 +32,10 @@ Read by the parser:
 - END_BEFORE_START         dateRange.end < start
 - RANGE_TOO_LARGE          dateRange spanning more than 366 days (both ends counted)
 - WINDOWS_OVERLAP          days.N.windows.M.workStartLocal of the later-starting window of a pair with
-                           the same priority, overlapping times (touching is fine) and effective dates
-                           that meet (`dates_meet`); against stored rules: `services.stored_overlaps`
+                           the same priority, overlapping times (touching is fine) that can work on one
+                           date (`windows_meet`: effective dates meet and, for rotas, some week is on both
+                           rotas); against stored rules: `services.stored_overlaps`
+- INVALID_DATE             …windows.M.repeatAnchor (as effectiveFrom)
 
 Checked on typed values:
 - UNKNOWN_REFERENCE        scope ids not the doctor's, or a room not at the given location (`check_scope`)
@@ -43,6 +45,8 @@ Checked on typed values:
 - INVALID_INTERVAL         …slotIntervalMinutes not in 5, 10, 15, 20, 30, 60             (`check_window`)
 - OUT_OF_RANGE             …windows.M.priority (-1000..1000; not a contract code)        (`check_window`)
 - EFFECTIVE_RANGE_INVALID  …effectiveTo < effectiveFrom                                   (`check_window`)
+- INVALID_REPEAT           …windows.M.repeatEveryWeeks not a whole number from 1 to 8, …repeatAnchor
+                           missing when repeatEveryWeeks is more than 1                  (`check_window`)
 - TOO_MANY_ITEMS           …windows.M.breaks (> 10)                                       (`check_breaks`)
 - BREAK_END_BEFORE_START   …breaks.K.breakEndLocal                                        (`check_breaks`)
 - BREAK_OUTSIDE_WINDOW     …breaks.K.breakStartLocal                                      (`check_breaks`)
@@ -59,6 +63,9 @@ Decisions where the contract is silent:
 - null means absent everywhere: a required field that is null is REQUIRED, an optional one gets its default
   (enabled true, priority 0, breaks [], label "", windows [], scope ids / consultationMode / effective dates /
   expectedVersion null, replaceMode replace_selected_days, dateRange today..today+6).
+- A rota (repeatEveryWeeks N > 1) works every N weeks from repeatAnchor's Monday-based week, as RFC 5545
+  RRULE:FREQ=WEEKLY;INTERVAL=N with DTSTART in that week: never in weeks before it (effective dates apply on
+  top). With N = 1 (or null) the anchor means nothing and is dropped.
 - Unknown keys (e.g. `doctorId`, row ids) are ignored. Integers are JSON integers only: true, 1.0 and "1" are
   INVALID_TYPE. Labels are trimmed.
 - A disabled day's windows are checked for JSON types only; any other problem in them is not reported
@@ -87,7 +94,8 @@ from uuid import UUID
 from medic.clinic.models import ConsultationMode
 from medic.errors import BadRequest, FieldError, ValidationFailed
 from medic.parsing import instant_ok, parse_date, parse_instant, year_ok
-from scheduling.models import SLOT_INTERVALS
+from scheduling import slots
+from scheduling.models import MAX_REPEAT_WEEKS, MIN_REPEAT_WEEKS, SLOT_INTERVALS
 from scheduling.scope import FIELDS as SCOPE_FIELDS
 from scheduling.scope import Scope
 
@@ -139,6 +147,8 @@ _KEY_ORDER: dict[str, int] = {
             "priority",
             "effectiveFrom",
             "effectiveTo",
+            "repeatEveryWeeks",
+            "repeatAnchor",
             "breakStartLocal",
             "breakEndLocal",
             "label",
@@ -166,6 +176,8 @@ class WindowForm:
     effective_from: date | None
     effective_to: date | None
     path: str  # e.g. "days.0.windows.1", so later warnings can point at the field the doctor edits
+    repeat_every_weeks: int = 1  # a rota: every N weeks from repeat_anchor's week (None exactly when N = 1)
+    repeat_anchor: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +245,24 @@ def dates_meet(a_from: date | None, a_to: date | None, b_from: date | None, b_to
     )
 
 
+def windows_meet(
+    a_from: date | None,
+    a_to: date | None,
+    a_rota: tuple[int, date | None],
+    b_from: date | None,
+    b_to: date | None,
+    b_rota: tuple[int, date | None],
+) -> bool:
+    """Whether two windows of one weekday can work on one date: their effective ranges meet and, when
+    either is a rota `(every N weeks, anchor)`, some week of the shared range is on both rotas. Windows of
+    different weeks of one rota never meet, so they may overlap on the clock."""
+    if not dates_meet(a_from, a_to, b_from, b_to):
+        return False
+    lo = max((d for d in (a_from, b_from) if d is not None), default=None)
+    hi = min((d for d in (a_to, b_to) if d is not None), default=None)
+    return slots.rotas_meet(a_rota, b_rota, lo, hi)
+
+
 def check_scope(scope: Scope, refs: References) -> list[FieldError]:
     """UNKNOWN_REFERENCE for each id that is not the doctor's, and for a room not at the scope's location."""
     errors: list[FieldError] = []
@@ -282,8 +312,12 @@ def check_window(
     priority: int | None,
     effective_from: date | None,
     effective_to: date | None,
+    repeat_every_weeks: int | None = 1,
+    repeat_anchor: date | None = None,
+    anchor_reported: bool = False,
 ) -> list[FieldError]:
-    """One work window's own rules (its breaks: `check_breaks`), at fields under `path`."""
+    """One work window's own rules (its breaks: `check_breaks`), at fields under `path`. A None anchor is a
+    missing one unless `anchor_reported` says its own error is already reported."""
     errors: list[FieldError] = []
     if work_start is not None and work_end is not None and work_end <= work_start:
         errors.append(
@@ -315,6 +349,24 @@ def check_window(
                 "The last effective date must be on or after the first.",
             )
         )
+    if repeat_every_weeks is not None:
+        if not MIN_REPEAT_WEEKS <= repeat_every_weeks <= MAX_REPEAT_WEEKS:
+            errors.append(
+                FieldError(
+                    _join(path, "repeatEveryWeeks"),
+                    "INVALID_REPEAT",
+                    f"Repeat every {MIN_REPEAT_WEEKS} to {MAX_REPEAT_WEEKS} weeks (1 is every week).",
+                )
+            )
+        elif repeat_every_weeks > 1 and repeat_anchor is None and not anchor_reported:
+            errors.append(
+                FieldError(
+                    _join(path, "repeatAnchor"),
+                    "INVALID_REPEAT",
+                    "Choose the week the rota starts from: a window repeating every "
+                    f"{repeat_every_weeks} weeks needs it.",
+                )
+            )
     return errors
 
 
@@ -444,6 +496,7 @@ class _Span:
     priority: int = 0
     effective_from: date | None = None
     effective_to: date | None = None
+    rota: tuple[int, date | None] = (1, None)
 
 
 def _later_overlapping(spans: Sequence[_Span]) -> set[int]:
@@ -459,7 +512,14 @@ def _later_overlapping(spans: Sequence[_Span]) -> set[int]:
 def _overlap(earlier: _Span, later: _Span) -> bool:
     if earlier.priority != later.priority or later.start >= earlier.end:
         return False
-    return dates_meet(earlier.effective_from, earlier.effective_to, later.effective_from, later.effective_to)
+    return windows_meet(
+        earlier.effective_from,
+        earlier.effective_to,
+        earlier.rota,
+        later.effective_from,
+        later.effective_to,
+        later.rota,
+    )
 
 
 @cache
@@ -698,7 +758,8 @@ def _parse_windows(items: list[object], path: str, errs: _Errors) -> tuple[Windo
         errs.add(
             _join(path, f"{index}.workStartLocal"),
             "WINDOWS_OVERLAP",
-            "Overlaps another window with the same priority; windows may touch but not overlap.",
+            "Overlaps another window with the same priority that can work on the same dates; windows may "
+            "touch but not overlap.",
         )
     return tuple(
         form for index, (form, _) in enumerate(parsed) if form is not None and index not in overlapping
@@ -706,7 +767,15 @@ def _parse_windows(items: list[object], path: str, errs: _Errors) -> tuple[Windo
 
 
 # The fields whose errors keep a window out of the overlap check.
-_SPAN_KEYS = ("workStartLocal", "workEndLocal", "priority", "effectiveFrom", "effectiveTo")
+_SPAN_KEYS = (
+    "workStartLocal",
+    "workEndLocal",
+    "priority",
+    "effectiveFrom",
+    "effectiveTo",
+    "repeatEveryWeeks",
+    "repeatAnchor",
+)
 
 
 def _parse_window(
@@ -724,6 +793,9 @@ def _parse_window(
     priority = _parse_priority(value.get("priority"), _join(path, "priority"), errs)
     effective_from = _parse_date(value.get("effectiveFrom"), _join(path, "effectiveFrom"), errs)
     effective_to = _parse_date(value.get("effectiveTo"), _join(path, "effectiveTo"), errs)
+    every = _parse_repeat_every(value.get("repeatEveryWeeks"), _join(path, "repeatEveryWeeks"), errs)
+    raw_anchor = value.get("repeatAnchor")
+    anchor = _parse_date(raw_anchor, _join(path, "repeatAnchor"), errs)
     errs.rules.extend(
         check_window(
             path,
@@ -733,8 +805,12 @@ def _parse_window(
             priority=priority,
             effective_from=effective_from,
             effective_to=effective_to,
+            repeat_every_weeks=every,
+            repeat_anchor=anchor,
+            anchor_reported=raw_anchor is not None and anchor is None,
         )
     )
+    rota: tuple[int, date | None] = (every, anchor) if every is not None and every > 1 else (1, None)
     if breaks is not None:
         errs.rules.extend(check_breaks(breaks, path=_join(path, "breaks"), work_start=start, work_end=end))
 
@@ -744,7 +820,7 @@ def _parse_window(
     sound = not refused & {_join(path, key) for key in _SPAN_KEYS}
     span = None
     if sound and start is not None and end is not None and priority is not None:
-        span = _Span(index, start, end, priority, effective_from, effective_to)
+        span = _Span(index, start, end, priority, effective_from, effective_to, rota)
     known_breaks = tuple(brk for brk in breaks or () if brk is not None)
     if (
         refused
@@ -752,6 +828,7 @@ def _parse_window(
         or end is None
         or interval is None
         or priority is None
+        or every is None
         or breaks is None
         or len(known_breaks) != len(breaks)
     ):
@@ -765,6 +842,8 @@ def _parse_window(
         effective_from=effective_from,
         effective_to=effective_to,
         path=path,
+        repeat_every_weeks=rota[0],
+        repeat_anchor=rota[1],
     )
     return form, span
 
@@ -826,6 +905,16 @@ def _parse_priority(value: object, path: str, errs: _Errors) -> int | None:
         return 0
     if isinstance(value, bool) or not isinstance(value, int):  # JSON true is a bool, not 1
         errs.wrong_type(path, "a whole number")
+        return None
+    return value
+
+
+def _parse_repeat_every(value: object, path: str, errs: _Errors) -> int | None:
+    """Weeks between a window's working weeks (null: every week); its range is `check_window`'s."""
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int):
+        errs.wrong_type(path, "a whole number of weeks from 1 to 8")
         return None
     return value
 

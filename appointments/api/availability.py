@@ -7,8 +7,9 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.decorators import api_view, permission_classes
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,25 +19,42 @@ from appointments.api.serializers import AVAILABILITY, EARLIEST_SLOTS, offer_jso
 from medic.clinic.models import AppointmentType, ConsultationMode, Doctor
 from medic.clinic.permissions import AnyUser, can_browse_clinic
 from medic.parsing import Reader
+from medic.schema import THROTTLED, errors, integer_parameter
+from medic.throttling import AvailabilityThrottle, SearchThrottle
 from scheduling.scope import Scope
 
 MAX_RANGE_DAYS = 62
 DEFAULT_RANGE_DAYS = 14
+# The clinic search is bounded tighter: its work grows with days × doctors' services (62 days over a large
+# clinic took 12 s). A search over more services than this must name a service, location or mode.
+MAX_SEARCH_DAYS = 31
+MAX_SEARCH_SERVICES = 1_000
 
 AVAILABILITY_PARAMS = [
-    OpenApiParameter("appointmentTypeId", str, required=True, description="The service to book."),
-    OpenApiParameter("start", str, description="First local date (YYYY-MM-DD); default today."),
     OpenApiParameter(
-        "end", str, description=f"Last local date, inclusive; default start + 13; ≤ {MAX_RANGE_DAYS} days."
+        "appointmentTypeId", OpenApiTypes.UUID, required=True, description="The service to book."
+    ),
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First local date (YYYY-MM-DD); default today."),
+    OpenApiParameter(
+        "end",
+        OpenApiTypes.DATE,
+        description=f"Last local date, inclusive; default start + 13; ≤ {MAX_RANGE_DAYS} days.",
     ),
     OpenApiParameter(
-        "doctorLocationId", str, description="Only hours at this location (and any-location hours)."
+        "doctorLocationId",
+        OpenApiTypes.UUID,
+        description="Only hours at this location (and any-location hours).",
     ),
     OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
     OpenApiParameter(
         "timezone", str, description="IANA zone for dates and local times; default the doctor's."
     ),
 ]
+RANGE_ERRORS = (
+    "REQUIRED, UNKNOWN_REFERENCE (a malformed id, or not a service of this doctor), INVALID_DATE, "
+    f"END_BEFORE_START, RANGE_TOO_LARGE (over {MAX_RANGE_DAYS} days), INVALID_TIMEZONE, INVALID_CHOICE, "
+    "at the parameter's name."
+)
 
 
 def visible_doctor(user: AnyUser, doctor_id: uuid.UUID) -> Doctor:
@@ -57,29 +75,33 @@ def read_service(r: Reader, doctor: Doctor, type_id: uuid.UUID | None) -> Appoin
     return service
 
 
-def _date_range(r: Reader, zone: zoneinfo.ZoneInfo) -> tuple[date, date]:
+def _date_range(r: Reader, zone: zoneinfo.ZoneInfo, max_days: int = MAX_RANGE_DAYS) -> tuple[date, date]:
     """The local dates asked for (`start`, `end`), defaulting to two weeks from today in `zone`."""
     today = datetime.now(zone).date()
     first = r.date("start") or today
     last = r.date("end") or first + timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if last < first:
         r.add("end", "END_BEFORE_START", "The end date must not be before the start date.")
-    elif (last - first).days + 1 > MAX_RANGE_DAYS:
-        r.add("end", "RANGE_TOO_LARGE", f"Ask for at most {MAX_RANGE_DAYS} days at a time.")
+    elif (last - first).days + 1 > max_days:
+        r.add("end", "RANGE_TOO_LARGE", f"Ask for at most {max_days} days at a time.")
     return first, last
 
 
 @extend_schema(
+    summary="A doctor's bookable times",
     parameters=AVAILABILITY_PARAMS,
     responses={
         200: AVAILABILITY,
-        404: OpenApiResponse(
-            description="No such doctor, or one of a private clinic the caller may not see."
+        **errors(
+            (404, "No such doctor, or one of a private clinic the caller may not see."),
+            (422, RANGE_ERRORS),
         ),
+        **THROTTLED,
     },
     tags=["booking"],
 )
 @api_view(["GET"])
+@throttle_classes([AvailabilityThrottle])
 @permission_classes([AllowAny])  # a public clinic's times are public; `visible_doctor` guards the rest
 def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
     """Bookable starts of one service with one doctor: weekly hours − breaks − time off + openings − other
@@ -113,21 +135,27 @@ def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
 
 
 @extend_schema(
+    summary="The earliest free times across a clinic",
     parameters=[
-        OpenApiParameter("clinicId", str, required=True),
+        OpenApiParameter("clinicId", OpenApiTypes.UUID, required=True),
         OpenApiParameter(
-            "service", str, description="Service name, matched case-insensitively across doctors."
+            "service",
+            {"type": "string", "maxLength": 200},
+            description="Service name, matched case-insensitively across doctors.",
         ),
-        OpenApiParameter("start", str),
-        OpenApiParameter("end", str),
-        OpenApiParameter("doctorLocationId", str),
-        OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
-        OpenApiParameter("timezone", str),
-        OpenApiParameter("limit", int, description="How many slots in all: 1–100, default 20."),
+        OpenApiParameter("start", OpenApiTypes.DATE, description="First local date; default today."),
         OpenApiParameter(
+            "end", OpenApiTypes.DATE, description=f"Last local date, inclusive; ≤ {MAX_SEARCH_DAYS} days."
+        ),
+        OpenApiParameter("doctorLocationId", OpenApiTypes.UUID),
+        OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
+        OpenApiParameter("timezone", str, description="IANA zone; default the clinic's."),
+        integer_parameter("limit", 1, 100, "How many slots in all: 1–100, default 20."),
+        integer_parameter(
             "perDoctor",
-            int,
-            description=(
+            1,
+            100,
+            (
                 "At most this many slots from any one doctor (1–100, default 3), so that one doctor's free "
                 "diary does not hide everyone else's earliest times. Set it to `limit` for the plain "
                 "earliest slots whoever has them."
@@ -136,11 +164,22 @@ def doctor_availability(request: Request, doctor_id: uuid.UUID) -> Response:
     ],
     responses={
         200: EARLIEST_SLOTS,
-        404: OpenApiResponse(description="No such clinic, or a private one the caller may not see."),
+        **errors(
+            (404, "No such clinic, or a private one the caller may not see."),
+            (
+                422,
+                "REQUIRED (clinicId), UNKNOWN_REFERENCE (a malformed id), INVALID_DATE, END_BEFORE_START, "
+                f"RANGE_TOO_LARGE (over {MAX_SEARCH_DAYS} days), TOO_MANY_ITEMS (service: over "
+                f"{MAX_SEARCH_SERVICES:,} services to search), INVALID_TIMEZONE, INVALID_CHOICE, TOO_LONG, "
+                "OUT_OF_RANGE, at the parameter's name.",
+            ),
+        ),
+        **THROTTLED,
     },
     tags=["booking"],
 )
 @api_view(["GET"])
+@throttle_classes([SearchThrottle])
 @permission_classes([AllowAny])  # a public clinic's times are public; private ones are 404 to outsiders
 def clinic_availability(request: Request) -> Response:
     """The earliest free slots across a clinic's doctors for one service (by name), location and mode, at
@@ -157,13 +196,22 @@ def clinic_availability(request: Request) -> Response:
         raise Http404
     # Without a clinic r.done() refuses the request; UTC only stands in until then.
     zone = r.timezone("timezone") or zoneinfo.ZoneInfo(clinic.timezone if clinic else "UTC")
-    first, last = _date_range(r, zone)
+    first, last = _date_range(r, zone, MAX_SEARCH_DAYS)
     r.done()
     assert clinic is not None  # r.done() refused the request otherwise
+    types = availability.search_candidates(
+        clinic, name=service, location_id=location_id, consultation_mode=mode
+    )
+    if len(types) > MAX_SEARCH_SERVICES:
+        r.add(
+            "service",
+            "TOO_MANY_ITEMS",
+            f"This search would look through {len(types):,} doctors' services (at most "
+            f"{MAX_SEARCH_SERVICES:,}): name a service, a location or a consultation mode.",
+        )
+        r.done()
     offers = availability.earliest_across(
-        types=selectors.services_offered(
-            clinic, name=service, location_id=location_id, consultation_mode=mode
-        ),
+        types=types,
         scope_location=location_id,
         consultation_mode=mode,
         zone=zone,

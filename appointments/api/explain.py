@@ -7,9 +7,10 @@ import zoneinfo
 from datetime import datetime
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,16 +22,24 @@ from appointments.availability.explain import CODES, Candidate, explain, load_in
 from medic.api import camel, iso_utc
 from medic.clinic.models import ConsultationMode
 from medic.parsing import Reader
+from medic.schema import errors
+from medic.throttling import ExplainThrottle
 from scheduling.scope import Scope
 
 PARAMETERS = [
-    OpenApiParameter("appointmentTypeId", str, required=True, description="The service to book."),
-    OpenApiParameter("at", str, description="One instant (ISO 8601 with offset). Give `at` or `date`."),
     OpenApiParameter(
-        "date", str, description="A local date (YYYY-MM-DD): every candidate start of that day."
+        "appointmentTypeId", OpenApiTypes.UUID, required=True, description="The service to book."
     ),
     OpenApiParameter(
-        "doctorLocationId", str, description="Only hours at this location (and any-location hours)."
+        "at", OpenApiTypes.DATETIME, description="One instant (ISO 8601 with offset). Give `at` or `date`."
+    ),
+    OpenApiParameter(
+        "date", OpenApiTypes.DATE, description="A local date (YYYY-MM-DD): every candidate start of that day."
+    ),
+    OpenApiParameter(
+        "doctorLocationId",
+        OpenApiTypes.UUID,
+        description="Only hours at this location (and any-location hours).",
     ),
     OpenApiParameter("consultationMode", str, enum=ConsultationMode.values),
     OpenApiParameter(
@@ -111,17 +120,19 @@ def _candidate_json(c: Candidate) -> dict[str, Any]:
                 "candidates": CANDIDATE.__class__(many=True),
             },
         ),
-        404: OpenApiResponse(
-            description="No such doctor, or one of a private clinic the caller may not see."
-        ),
-        422: OpenApiResponse(
-            description="REQUIRED (neither or both of at/date; appointmentTypeId), INVALID_DATETIME, "
-            "INVALID_DATE, INVALID_TIMEZONE, INVALID_CHOICE, UNKNOWN_REFERENCE, at the parameter's name."
+        **errors(
+            (404, "No such doctor, or one of a private clinic the caller may not see."),
+            (
+                422,
+                "REQUIRED (neither or both of at/date; appointmentTypeId), INVALID_DATETIME, INVALID_DATE, "
+                "INVALID_TIMEZONE, INVALID_CHOICE, UNKNOWN_REFERENCE, at the parameter's name.",
+            ),
         ),
     },
     tags=["booking"],
 )
 @api_view(["GET"])
+@throttle_classes([ExplainThrottle])
 @permission_classes(
     [AllowAny]
 )  # as availability: public clinics for anyone, `visible_doctor` guards the rest

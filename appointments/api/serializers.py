@@ -10,9 +10,10 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from appointments.availability import Offer, Start, label
-from appointments.models import Appointment, AppointmentEvent, Status
+from appointments.models import ActorType, Appointment, AppointmentEvent, Status
 from medic.api import iso_instant_or_none, iso_utc
 from medic.clinic.models import ConsultationMode
+from medic.schema import OptionalIdField
 
 # --- output -----------------------------------------------------------------------------------------------
 
@@ -143,14 +144,26 @@ HOLD_REQUEST = inline_serializer(
         "doctorId": serializers.UUIDField(),
         "appointmentTypeId": serializers.UUIDField(),
         "startsAt": serializers.DateTimeField(help_text="UTC instant of a bookable slot start."),
-        "doctorLocationId": serializers.UUIDField(required=False),
-        "locationRoomId": serializers.UUIDField(required=False),
-        "consultationMode": serializers.ChoiceField(ConsultationMode.values, required=False),
-        "patientId": serializers.UUIDField(required=False, help_text="Staff and doctors: for whom."),
+        "doctorLocationId": OptionalIdField(),
+        "locationRoomId": OptionalIdField(),
+        "consultationMode": serializers.ChoiceField(
+            ConsultationMode.values, required=False, allow_blank=True, allow_null=True
+        ),
+        "patientId": OptionalIdField(help_text="Staff and doctors: for whom."),
     },
 )
-CANCEL_REQUEST = inline_serializer("CancelRequest", {"reason": serializers.CharField(required=False)})
+CANCEL_REQUEST = inline_serializer(
+    "CancelRequest",
+    {"reason": serializers.CharField(required=False, allow_blank=True, max_length=300)},
+)
 RESCHEDULE_REQUEST = inline_serializer("RescheduleRequest", {"startsAt": serializers.DateTimeField()})
+ACTOR = inline_serializer(
+    "Actor",
+    {
+        "type": serializers.ChoiceField(ActorType.values, help_text="Who acted."),
+        "id": serializers.UUIDField(allow_null=True, help_text="Their user id; null for the system."),
+    },
+)
 APPOINTMENT = inline_serializer(
     "Appointment",
     {
@@ -159,17 +172,36 @@ APPOINTMENT = inline_serializer(
         "doctorId": serializers.UUIDField(),
         "patientId": serializers.UUIDField(),
         "appointmentTypeId": serializers.UUIDField(),
+        "doctorLocationId": serializers.UUIDField(allow_null=True),
+        "locationRoomId": serializers.UUIDField(allow_null=True),
+        "consultationMode": serializers.ChoiceField(ConsultationMode.values, allow_null=True),
         "startsAt": serializers.DateTimeField(),
         "endsAt": serializers.DateTimeField(),
-        "holdExpiresAt": serializers.DateTimeField(allow_null=True),
+        "holdExpiresAt": serializers.DateTimeField(
+            allow_null=True, help_text="Until when a hold keeps the slot; null once it is no longer held."
+        ),
+        "patientTimezone": serializers.CharField(),
+        "doctorTimezone": serializers.CharField(),
+        "createdBy": ACTOR.__class__(allow_null=True),
+        "confirmedAt": serializers.DateTimeField(allow_null=True),
+        "checkedInAt": serializers.DateTimeField(allow_null=True),
+        "cancelledAt": serializers.DateTimeField(allow_null=True),
+        "cancelledBy": ACTOR.__class__(allow_null=True),
+        "cancelReason": serializers.CharField(allow_blank=True),
+        "rescheduledAt": serializers.DateTimeField(allow_null=True),
+        "rescheduledBy": ACTOR.__class__(allow_null=True),
         "outsideHours": serializers.BooleanField(
             help_text="Kept on purpose outside bookable time after a schedule change."
         ),
+        "createdAt": serializers.DateTimeField(),
     },
 )
 APPOINTMENT_LIST = inline_serializer(
     "AppointmentList",
-    {"appointments": APPOINTMENT.__class__(many=True), "count": serializers.IntegerField()},
+    {
+        "appointments": APPOINTMENT.__class__(many=True),
+        "count": serializers.IntegerField(help_text="All matching appointments, not only this page."),
+    },
 )
 AUDIT_TRAIL = inline_serializer(
     "AuditTrail",
@@ -178,10 +210,12 @@ AUDIT_TRAIL = inline_serializer(
             "AppointmentEvent",
             {
                 "id": serializers.UUIDField(),
-                "kind": serializers.CharField(),
-                "actor": serializers.DictField(),
-                "before": serializers.DictField(allow_null=True),
-                "after": serializers.DictField(allow_null=True),
+                "kind": serializers.CharField(help_text="What happened, e.g. held, confirmed, cancelled."),
+                "actor": ACTOR.__class__(),
+                "before": serializers.DictField(
+                    allow_null=True, help_text="The changed fields before (null for a creation)."
+                ),
+                "after": serializers.DictField(allow_null=True, help_text="The changed fields after."),
                 "at": serializers.DateTimeField(),
             },
             many=True,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -30,6 +31,30 @@ from medic.api import error_body
 from medic.clinic.models import ConsultationMode, User
 from medic.errors import ValidationFailed
 from medic.parsing import Reader, body_reader
+from medic.schema import THROTTLED, errors, integer_parameter
+from medic.throttling import HoldsThrottle
+
+# Check-in, complete and no-show: the doctor or their clinic's staff only, along the allowed transitions.
+CHECK_IN_RESPONSES = {
+    200: APPOINTMENT,
+    **errors(
+        (403, "Only the doctor and their clinic's staff may do this."),
+        404,
+        (409, "INVALID_STATUS: not allowed from the appointment's status."),
+    ),
+}
+CLOSE_RESPONSES = {
+    **CHECK_IN_RESPONSES,
+    **errors((422, "NOT_STARTED: only an appointment that has started can be closed.")),
+}
+
+
+def _key(pk: str) -> uuid.UUID:
+    """An appointment id from the URL; a malformed one is a 404, like an unknown one."""
+    try:
+        return uuid.UUID(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 class AppointmentViewSet(viewsets.ViewSet):
@@ -39,11 +64,7 @@ class AppointmentViewSet(viewsets.ViewSet):
 
     def _get(self, request: Request, pk: str) -> Appointment:
         """The appointment, or 404 alike for a malformed id, an unknown one and one the caller may not see."""
-        try:
-            key = uuid.UUID(str(pk))
-        except ValueError as exc:
-            raise Http404 from exc
-        found = selectors.visible_appointment(request.user, key)
+        found = selectors.visible_appointment(request.user, _key(pk))
         if found is None:
             raise Http404
         return found
@@ -55,16 +76,36 @@ class AppointmentViewSet(viewsets.ViewSet):
         return actor
 
     @extend_schema(
+        summary="List appointments",
+        description=(
+            "The appointments the caller may see (a patient: their own; a doctor: theirs; staff: their "
+            "clinic's), by start, with filters."
+        ),
         parameters=[
-            OpenApiParameter("doctorId", str),
-            OpenApiParameter("patientId", str),
-            OpenApiParameter("status", str, description="Comma-separated statuses."),
-            OpenApiParameter("start", str, description="Appointments ending after this instant."),
-            OpenApiParameter("end", str, description="Appointments starting before this instant."),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
+            OpenApiParameter("doctorId", OpenApiTypes.UUID),
+            OpenApiParameter("patientId", OpenApiTypes.UUID),
+            OpenApiParameter(
+                "status", str, description=f"Comma-separated statuses: any of {', '.join(Status.values)}."
+            ),
+            OpenApiParameter(
+                "start", OpenApiTypes.DATETIME, description="Appointments ending after this instant."
+            ),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATETIME, description="Appointments starting before this instant."
+            ),
+            integer_parameter("limit", 1, 500, "How many at most; default 100."),
+            integer_parameter("offset", 0, 10_000_000, "How many to skip; default 0."),
         ],
-        responses={200: APPOINTMENT_LIST},
+        responses={
+            200: APPOINTMENT_LIST,
+            **errors(
+                (
+                    422,
+                    "INVALID_CHOICE (status), OUT_OF_RANGE (limit, offset), INVALID_DATETIME, "
+                    "UNKNOWN_REFERENCE.",
+                )
+            ),
+        },
         tags=["booking"],
     )
     def list(self, request: Request) -> Response:
@@ -82,7 +123,7 @@ class AppointmentViewSet(viewsets.ViewSet):
         page = list(rows[offset : offset + limit])
         return Response({"appointments": [appointment_json(a) for a in page], "count": rows.count()})
 
-    @extend_schema(responses={200: APPOINTMENT}, tags=["booking"])
+    @extend_schema(summary="One appointment", responses={200: APPOINTMENT, **errors(404)}, tags=["booking"])
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(appointment_json(self._get(request, pk)))
 
@@ -96,10 +137,24 @@ class AppointmentViewSet(viewsets.ViewSet):
                 description="Replays the first answer for the same key and body.",
             )
         ],
-        responses={201: APPOINTMENT, 409: None, 422: None},
+        summary="Hold a slot",
+        responses={
+            201: APPOINTMENT,
+            **errors(
+                (404, "The caller may not book with this doctor (e.g. a doctor of another clinic)."),
+                (409, "SLOT_TAKEN: another hold or booking overlaps."),
+                (
+                    422,
+                    "SLOT_NOT_AVAILABLE, REQUIRED (doctorLocationId / consultationMode when ambiguous), "
+                    "HOLD_LIMIT, UNKNOWN_REFERENCE, INVALID_DATETIME; an Idempotency-Key reused for another "
+                    "request.",
+                ),
+            ),
+            **THROTTLED,
+        },
         tags=["booking"],
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_classes=[HoldsThrottle])
     def holds(self, request: Request) -> Response:
         """Hold a bookable slot (status `held`) until `holdExpiresAt`; 409 SLOT_TAKEN when another won."""
         status, body = idempotency.run_once(
@@ -123,20 +178,22 @@ class AppointmentViewSet(viewsets.ViewSet):
         mode = r.choice("consultationMode", ConsultationMode.values)
         patient_id = r.uuid("patientId")
         r.done()
-        req, actor = services.hold_request_for(
-            request.user,
-            doctor_id=doctor_id,
-            appointment_type_id=type_id,
-            starts_at=starts_at,
-            location_id=location_id,
-            room_id=room_id,
-            consultation_mode=mode,
-            patient_id=patient_id,
-        )
-        try:
-            appointment = services.hold(req, actor=actor)
-        except ValidationFailed as exc:
-            return exc.status_code, error_body(exc.errors)
+        fields = {
+            "doctor_id": doctor_id,
+            "appointment_type_id": type_id,
+            "starts_at": starts_at,
+            "location_id": location_id,
+            "room_id": room_id,
+            "consultation_mode": mode,
+            "patient_id": patient_id,
+        }
+        appointment = services.fast_hold(request.user, **fields)
+        if appointment is None:  # not the common case: the full path answers, errors included
+            req, actor = services.hold_request_for(request.user, **fields)
+            try:
+                appointment = services.hold(req, actor=actor)
+            except ValidationFailed as exc:
+                return exc.status_code, error_body(exc.errors)
         return 201, appointment_json(appointment)
 
     def _change(
@@ -152,13 +209,43 @@ class AppointmentViewSet(viewsets.ViewSet):
         actor = self._actor(request, a, patients_may=patients_may)
         return Response(appointment_json(change(a, actor=actor, **kwargs)))
 
-    @extend_schema(request=None, responses={200: APPOINTMENT, 410: None}, tags=["booking"])
+    @extend_schema(
+        summary="Confirm a hold",
+        request=None,
+        responses={
+            200: APPOINTMENT,
+            **errors(
+                (403, "The caller may not change this appointment."),
+                404,
+                (409, "INVALID_STATUS: only a hold can be confirmed."),
+                (410, "HOLD_EXPIRED: the hold ran out."),
+                (422, "EMAIL_NOT_VERIFIED: a self-registered patient must verify their email first."),
+            ),
+        },
+        tags=["booking"],
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         """held → confirmed (410 HOLD_EXPIRED when the hold ran out)."""
-        return self._change(request, pk, services.confirm)
+        confirmed = services.confirm_own_hold(request.user, _key(pk))
+        if confirmed is None:  # not a patient confirming their own booking: the full path answers
+            return self._change(request, pk, services.confirm)
+        return Response(appointment_json(confirmed))
 
-    @extend_schema(request=CANCEL_REQUEST, responses={200: APPOINTMENT}, tags=["booking"])
+    @extend_schema(
+        summary="Cancel",
+        request=CANCEL_REQUEST,
+        responses={
+            200: APPOINTMENT,
+            **errors(
+                (403, "The caller may not change this appointment."),
+                404,
+                (409, "INVALID_STATUS: only a hold or a confirmed appointment can be cancelled."),
+                (422, "TOO_LATE_TO_CHANGE (a patient, past the cancellation notice); TOO_LONG (reason)."),
+            ),
+        },
+        tags=["booking"],
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         """held/confirmed → cancelled, with the actor and an optional reason."""
@@ -168,7 +255,23 @@ class AppointmentViewSet(viewsets.ViewSet):
         return self._change(request, pk, services.cancel, reason=reason)
 
     @extend_schema(
-        request=RESCHEDULE_REQUEST, responses={200: APPOINTMENT, 409: None, 422: None}, tags=["booking"]
+        summary="Move to another slot",
+        request=RESCHEDULE_REQUEST,
+        responses={
+            200: APPOINTMENT,
+            **errors(
+                (403, "The caller may not change this appointment."),
+                404,
+                (409, "SLOT_TAKEN (the old time is kept), INVALID_STATUS."),
+                (410, "HOLD_EXPIRED: the hold ran out."),
+                (
+                    422,
+                    "SLOT_NOT_AVAILABLE, TOO_LATE_TO_CHANGE (a patient, past the cancellation notice), "
+                    "REQUIRED, INVALID_DATETIME.",
+                ),
+            ),
+        },
+        tags=["booking"],
     )
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str) -> Response:
@@ -178,25 +281,27 @@ class AppointmentViewSet(viewsets.ViewSet):
         r.done()
         return self._change(request, pk, services.reschedule, starts_at=starts_at)
 
-    @extend_schema(request=None, responses={200: APPOINTMENT}, tags=["booking"])
+    @extend_schema(summary="Check in", request=None, responses=CHECK_IN_RESPONSES, tags=["booking"])
     @action(detail=True, methods=["post"], url_path="check_in")
     def check_in(self, request: Request, pk: str) -> Response:
         """confirmed → checked_in: the patient has arrived (doctor or staff)."""
         return self._change(request, pk, services.check_in, patients_may=False)
 
-    @extend_schema(request=None, responses={200: APPOINTMENT}, tags=["booking"])
+    @extend_schema(summary="Complete", request=None, responses=CLOSE_RESPONSES, tags=["booking"])
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         """checked_in → completed (doctor or staff, once it has started)."""
         return self._change(request, pk, services.finish, patients_may=False, outcome=Status.COMPLETED)
 
-    @extend_schema(request=None, responses={200: APPOINTMENT}, tags=["booking"])
+    @extend_schema(summary="Mark a no-show", request=None, responses=CLOSE_RESPONSES, tags=["booking"])
     @action(detail=True, methods=["post"], url_path="no_show")
     def no_show(self, request: Request, pk: str) -> Response:
         """confirmed → no_show (doctor or staff, once it has started)."""
         return self._change(request, pk, services.finish, patients_may=False, outcome=Status.NO_SHOW)
 
-    @extend_schema(responses={200: AUDIT_TRAIL}, tags=["booking"])
+    @extend_schema(
+        summary="The appointment's audit trail", responses={200: AUDIT_TRAIL, **errors(404)}, tags=["booking"]
+    )
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
         """The appointment's audit trail, oldest first."""

@@ -38,6 +38,9 @@ class Schedule:
     busy: list[tuple[int, int]]  # held/confirmed bookings with their buffers: no new busy time may overlap
     bookings_per_day: dict[date, int]  # held/confirmed bookings per local date (in the doctor's zone)
     doctor_zone: str
+    # The first moment (epoch seconds) one of the holds among `busy` runs out and frees its time: what was
+    # computed from these inputs holds until then (None: no holds).
+    holds_until: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +161,9 @@ def bookable_starts(
 
 def schedule_slots(stored: slots.ScheduleInputs, doctor_zone: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Every slot (UTC spans) the stored schedule yields around [lo, hi), exactly as the preview builds them:
-    rule windows in their own zones, less time off; openings in the doctor's zone, less time off and less
-    any rule slot they overlap (other bookings are left to the caller, so they never free an opening slot).
+    rule windows in their own zones, less time off and clinic closures; openings in the doctor's zone, less
+    time off and less any rule slot they overlap (other bookings are left to the caller, so they never free
+    an opening slot).
     """
     return [(s, e) for s, e, _ in sourced_slots(stored, doctor_zone, lo, hi)]
 
@@ -171,7 +175,9 @@ def sourced_slots(
     out: list[tuple[int, int, object]] = []
     zones = dict.fromkeys([*stored.windows_by_zone, doctor_zone])
     for zone_name in (z for z in zones if z != doctor_zone):  # the doctor's zone last: it takes the openings
-        _extend(out, stored.windows_by_zone[zone_name], zone_name, lo, hi, stored.blocked, (), ())
+        _extend(
+            out, stored.windows_by_zone[zone_name], zone_name, lo, hi, stored.blocked, (), (), stored.closed
+        )
     _extend(
         out,
         stored.windows_by_zone.get(doctor_zone, []),
@@ -181,6 +187,7 @@ def sourced_slots(
         stored.blocked,
         stored.openings,
         out,
+        stored.closed,
     )
     return out
 
@@ -194,6 +201,7 @@ def _extend(
     blocked: Sequence[tuple[int, int]],
     openings: Sequence[slots.Opening],
     occupied: Sequence[tuple[int, int, object]],
+    closed: Sequence[tuple[int, int]] = (),
 ) -> None:
     if not windows and not openings:
         return
@@ -202,7 +210,14 @@ def _extend(
     d0 = datetime.fromtimestamp(lo, zone).date() - timedelta(days=1)
     d1 = datetime.fromtimestamp(hi, zone).date() + timedelta(days=1)
     days = slots.expand(
-        windows, zone, d0, d1, blocked=blocked, openings=openings, occupied=[(s, e) for s, e, _ in occupied]
+        windows,
+        zone,
+        d0,
+        d1,
+        blocked=blocked,
+        openings=openings,
+        occupied=[(s, e) for s, e, _ in occupied],
+        closed=closed,
     )
     out.extend((s.start_utc, s.end_utc, ws.key) for day in days for ws in day.windows for s in ws.slots)
 

@@ -11,13 +11,14 @@ import uuid
 import zoneinfo
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q
 
 from appointments.availability.engine import BookingRules, Schedule, bookable_starts, schedule_slots
 from appointments.availability.loading import live_appointments, load_schedules, resources_full
+from medic.clinic.closures import Closure
 from medic.clinic.models import AppointmentType, Doctor
 from scheduling import slots
 from scheduling.models import AvailabilityException
@@ -174,6 +175,14 @@ class _Gap:
     read_as: int  # the instant the contract reads it as (the offset before the gap)
 
 
+@dataclass(frozen=True, slots=True)
+class _OffRota:
+    """A rota window that does not work on `day` (another week of its rota) but would start at its start."""
+
+    window: slots.Window
+    day: date
+
+
 @dataclass(slots=True)
 class _Day:
     """What the stored schedule looks like around the day [lo, hi), bookings aside."""
@@ -181,13 +190,15 @@ class _Day:
     lo: int
     hi: int
     free: tuple[list[int], list[int]]  # slots as availability cuts them (time off taken out), merged
-    open_free: tuple[list[int], list[int]]  # the same slots before time off is taken out, merged
+    open_free: tuple[list[int], list[int]]  # the same slots before time off and closures, merged
     open_slots: list[tuple[int, int]]
     hours: tuple[list[int], list[int]]  # windows (whole spans) and every slot, merged
     slot_starts: list[int]  # every slot start, with or without time off, sorted
     breaks: list[_Break]
     nominal: list[int]  # window-grid starts (breaks, leftovers) that no slot stands for
     gaps: list[_Gap]
+    # Starts a rota window would make on its weekday in another week of its rota (NOT_THIS_ROTA_WEEK).
+    off_rota: dict[int, list[_OffRota]] = field(default_factory=dict)
 
 
 def explain(
@@ -219,7 +230,9 @@ def explain(
         return [_candidate(at, at in offered, inputs, rules, shape, zone, now, on_grid=_on_grid(at, shape))]
 
     starts = sorted(
-        {s for s in shape.slot_starts if lo <= s < hi} | {s for s in shape.nominal if lo <= s < hi}
+        {s for s in shape.slot_starts if lo <= s < hi}
+        | {s for s in shape.nominal if lo <= s < hi}
+        | {s for s in shape.off_rota if lo <= s < hi and not _inside(shape.hours, s)}
     )
     keyed: list[tuple[tuple[int, int, int], Candidate]] = [
         ((s, 1, 0), _candidate(s, s in offered, inputs, rules, shape, zone, now, on_grid=True))
@@ -251,10 +264,10 @@ def _candidate(
         return Candidate(s, e, label, True, ())
     reasons = [
         *_schedule_reasons(s, e, shape, inputs.time_off, zone, rules, on_grid=on_grid),
-        *_clinic_closed(s, e),
+        *_clinic_closed(s, e, inputs.schedule.stored, shape),
         *_booking_reasons(s, e, inputs.bookings, rules),
         *_rule_reasons(s, e, inputs, rules, now),
-        *_rota_week(s),
+        *_rota_week(s, shape),
     ]
     if not reasons:
         # The engine's last word: no single cause, but the service does not fit the free slots here.
@@ -285,7 +298,7 @@ def _shape(schedule: Schedule, lo: int, hi: int) -> _Day:
     """Slots with and without time off, window spans, breaks, nominal starts and DST gaps near [lo, hi)."""
     stored = schedule.stored
     actual = schedule_slots(stored, schedule.doctor_zone, lo, hi)
-    open_slots = schedule_slots(replace(stored, blocked=[]), schedule.doctor_zone, lo, hi)
+    open_slots = schedule_slots(replace(stored, blocked=[], closed=[]), schedule.doctor_zone, lo, hi)
     every_slot = actual + open_slots
     free_any = slots.merge(every_slot)
     spans: list[tuple[int, int]] = []
@@ -328,6 +341,7 @@ def _shape(schedule: Schedule, lo: int, hi: int) -> _Day:
         breaks=breaks,
         nominal=nominal,
         gaps=gaps,
+        off_rota=_off_rota(stored.windows_by_zone, lo, hi),
     )
 
 
@@ -432,10 +446,29 @@ def _schedule_reasons(
     return reasons
 
 
-def _clinic_closed(s: int, e: int) -> list[Reason]:
-    """CLINIC_CLOSED: a hook. Clinic closures do not exist yet; when they do, load them into `Inputs` and
-    report each one that meets [s, e) here (availability must take them out too)."""
-    return []
+def _clinic_closed(s: int, e: int, stored: slots.ScheduleInputs, shape: _Day) -> list[Reason]:
+    """CLINIC_CLOSED: a closure of the doctor's clinic takes out every rule slot it touches (as time off
+    does), so each one meeting what [s, e) misses of free time, or those slots, is a reason."""
+    missing = _minus([(s, e)], shape.free)
+    if not missing:
+        return []
+    reasons: list[Reason] = []
+    for (start, end), closure in zip(stored.closed, stored.closed_keys, strict=True):
+        taken = [(start, end), *((a, b) for a, b in shape.open_slots if a < end and start < b)]
+        if not any(_meets(missing, a, b) for a, b in taken):
+            continue
+        if isinstance(closure, Closure):
+            message = f"{closure.label} ({closure.date.isoformat()})."
+            detail: dict[str, str | int | None] = {
+                "name": closure.name,
+                "source": closure.source,
+                "date": closure.date.isoformat(),
+            }
+        else:
+            message, detail = "The clinic is closed then.", {}
+        detail.update(starts_at=_iso(start), ends_at=_iso(end))
+        reasons.append(Reason("CLINIC_CLOSED", message, detail))
+    return reasons
 
 
 def _booking_reasons(s: int, e: int, bookings: Sequence[Booking], rules: BookingRules) -> list[Reason]:
@@ -500,10 +533,72 @@ def _rule_reasons(s: int, e: int, inputs: Inputs, rules: BookingRules, now: int)
     return reasons
 
 
-def _rota_week(s: int) -> list[Reason]:
-    """NOT_THIS_ROTA_WEEK: a hook. Rules do not repeat every n weeks yet; when they do, a start of a rule
-    whose week is off the rota is reported here."""
-    return []
+def _rota_week(s: int, shape: _Day) -> list[Reason]:
+    """NOT_THIS_ROTA_WEEK: outside this week's hours, `s` is a start that a rota window makes on this
+    weekday in its other weeks (or from its first week on, for a day before the rota starts)."""
+    if _inside(shape.hours, s):
+        return []
+    reasons: list[Reason] = []
+    for off in shape.off_rota.get(s, []):
+        w, every, anchor = off.window, off.window.repeat_every_weeks, off.window.repeat_anchor
+        assert anchor is not None  # only rota windows are off rota
+        first = slots.week_monday(anchor)
+        hours = f"{_hhmm(w.work_start)}–{_hhmm(w.work_end)}"
+        weekday = off.day.strftime("%A")
+        k = slots.rota_week(off.day, anchor)
+        nxt = (
+            first + timedelta(days=w.day_of_week - 1)
+            if k < 0
+            else off.day + timedelta(weeks=every - k % every)
+        )
+        if w.effective_to is not None and nxt > w.effective_to:
+            later = ""
+            nxt_iso = None
+        else:
+            later = f" Its next {weekday} is {nxt.isoformat()}."
+            nxt_iso = nxt.isoformat()
+        when = "has not started yet" if k < 0 else "is off"
+        reasons.append(
+            Reason(
+                "NOT_THIS_ROTA_WEEK",
+                f"Not this week of the rota: the {weekday} {hours} hours work every {every} weeks from the "
+                f"week of {first.isoformat()}, and this week {when}.{later}",
+                {
+                    "every_weeks": every,
+                    "anchor_week": first.isoformat(),
+                    "rota_week": k % every if k >= 0 else None,
+                    "next_date": nxt_iso,
+                },
+            )
+        )
+    return reasons
+
+
+def _off_rota(
+    windows_by_zone: Mapping[str, Sequence[slots.Window]], lo: int, hi: int
+) -> dict[int, list[_OffRota]]:
+    """Each start a rota window would make around [lo, hi) (its grid as `_grid` steps it, breaks left out) on
+    a date of its weekday and effective range that is not in a week of its rota."""
+    out: dict[int, list[_OffRota]] = {}
+    for zone_name, windows in windows_by_zone.items():
+        rotas = [w for w in windows if w.is_rota]
+        if not rotas:
+            continue
+        tz = zoneinfo.ZoneInfo(zone_name)
+        d = datetime.fromtimestamp(lo, tz).date() - timedelta(days=1)
+        last = datetime.fromtimestamp(hi, tz).date() + timedelta(days=1)
+        while d <= last:
+            for w in rotas:
+                if w.in_other_rota_week(d):
+                    paused = [(_seconds(b.start), _seconds(b.end)) for b in w.breaks]
+                    for seconds in _grid(w):
+                        if any(bs <= seconds < be for bs, be in paused):
+                            continue  # in a break: no start in any week
+                        at, exists = _resolve(tz, d, seconds)
+                        if exists and lo <= at < hi:
+                            out.setdefault(at, []).append(_OffRota(w, d))
+            d += timedelta(days=1)
+    return out
 
 
 # --- small helpers ------------------------------------------------------------------------------------------

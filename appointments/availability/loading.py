@@ -7,16 +7,41 @@ import uuid
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, Case, F, Func, Q, QuerySet, When
 
 from appointments.availability.engine import Schedule
-from appointments.models import Appointment, BookableResource, ResourceClaim, stale_hold_q
+from appointments.models import Appointment, BookableResource, ResourceClaim, Status, stale_hold_q
 from medic.clinic.models import Doctor
+from scheduling import slots
 from scheduling.selectors import Epoch, schedule_inputs
 
 _SLACK = timedelta(days=2)  # any UTC offset fits inside: loads cover every local date asked for
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorZone:
+    """A doctor as loading needs one (the clinic search has no model rows): the id, and the zone their
+    bookings' days are counted in."""
+
+    pk: uuid.UUID
+    effective_timezone: str
+
+
+def utc_range(zone: zoneinfo.ZoneInfo, first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants of local dates first..last of `zone`, as [lo, hi) in UTC."""
+    lo, hi = slots.day_bounds(zone, first, last)
+    return datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC)
+
+
+class _FloorEpoch(Func):
+    """A timestamptz as epoch seconds rounded down: never later than the instant itself."""
+
+    template = "FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint"
+    output_field = BigIntegerField()
 
 
 def live_appointments(
@@ -25,24 +50,30 @@ def live_appointments(
     hi: datetime,
     now: datetime,
     leave_out: uuid.UUID | None = None,
-) -> QuerySet[Appointment, tuple[uuid.UUID, int, int, int]]:
+) -> QuerySet[Appointment, tuple[uuid.UUID, int, int, int, int | None]]:
     """Held (not yet expired) or confirmed appointments of these doctors whose busy time meets [lo, hi),
-    as (doctor id, start, busy start, busy end) in epoch seconds; `leave_out` is one being moved."""
+    as (doctor id, start, busy start, busy end, a hold's expiry rounded down or None) in epoch seconds, in
+    no particular order; `leave_out` is one being moved.
+
+    The clinic search's stamps (migration appointments.0008) move on any change to an appointment, so
+    reading another column here needs nothing more there."""
     return (
         Appointment.objects.live(now)
         .filter(doctor_id__in=doctor_ids, busy_starts_at__lt=hi, busy_ends_at__gt=lo)
         .exclude(pk__in=[leave_out] if leave_out else [])
+        .order_by()  # no sort of every row for Meta.ordering: the engine merges the spans itself
         .values_list(
             "doctor_id",
             Epoch("starts_at"),
             Epoch("busy_starts_at"),
             Epoch("busy_ends_at"),
+            _FloorEpoch(Case(When(status=Status.HELD, then=F("hold_expires_at")))),
         )
     )
 
 
 def load_schedules(
-    doctors: Sequence[Doctor],
+    doctors: Sequence[Doctor | DoctorZone],
     rows: Q,
     lo: datetime,
     hi: datetime,
@@ -61,11 +92,14 @@ def load_schedules(
     zones = {d.pk: d.effective_timezone for d in doctors}
     busy: dict[uuid.UUID, list[tuple[int, int]]] = defaultdict(list)
     per_day: dict[uuid.UUID, dict] = defaultdict(lambda: defaultdict(int))
+    holds_until: dict[uuid.UUID, int] = {}
     zone_cache: dict[str, zoneinfo.ZoneInfo] = {}
-    for doctor_id, start, busy_start, busy_end in live_appointments(
+    for doctor_id, start, busy_start, busy_end, hold_expiry in live_appointments(
         ids, lo - _SLACK, hi + _SLACK, now, leave_out
     ):
         busy[doctor_id].append((busy_start, busy_end))
+        if hold_expiry is not None:  # only holds have one: a live hold runs out after `now`
+            holds_until[doctor_id] = min(hold_expiry, holds_until.get(doctor_id, hold_expiry))
         if count_days:
             zone = zone_cache.get(zones[doctor_id]) or zone_cache.setdefault(
                 zones[doctor_id], zoneinfo.ZoneInfo(zones[doctor_id])
@@ -77,9 +111,14 @@ def load_schedules(
             busy=busy.get(d.pk, []),
             bookings_per_day=dict(per_day.get(d.pk, {})),
             doctor_zone=zones[d.pk],
+            holds_until=holds_until.get(d.pk),
         )
         for d in doctors
     }
+
+
+_NEEDS = BookableResource.appointment_types.through._meta.db_table
+_RESOURCES = BookableResource._meta.db_table
 
 
 def resources_full(
@@ -91,13 +130,18 @@ def resources_full(
 ) -> dict[uuid.UUID, list[tuple[int, int]]]:
     """For each service, the times when a resource it needs (at `location_id`, or anywhere) has no free seat.
     Two queries, however many services."""
-    query = BookableResource.appointment_types.through.objects.filter(
-        Q(bookableresource__location__isnull=True) | Q(bookableresource__location_id=location_id),
-        appointmenttype_id__in=appointment_type_ids,
-        bookableresource__is_active=True,
-        bookableresource__room__isnull=True,
-    ).values_list("appointmenttype_id", "bookableresource_id", "bookableresource__seats")
-    needs = list(query)
+    # One array parameter rather than an IN list of a clinic's thousand services.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT t.appointmenttype_id, r.id, r.seats
+            FROM {_NEEDS} t JOIN {_RESOURCES} r ON r.id = t.bookableresource_id
+            WHERE t.appointmenttype_id = ANY(%s) AND r.is_active AND r.room_id IS NULL
+            AND (r.location_id IS NULL OR r.location_id = %s)
+            """,  # noqa: S608 - our own table names
+            [list(appointment_type_ids), location_id],
+        )
+        needs: list[tuple[uuid.UUID, uuid.UUID, int]] = cursor.fetchall()
     if not needs:
         return {}
     seats = {resource: count for _, resource, count in needs}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from appointments.desk.notices import unread_count
 from appointments.models import Appointment
 from appointments.services import Actor, actor_for
 from medic.clinic.models import Clinic, Doctor
@@ -22,10 +23,18 @@ class Desk:
     clinic: Clinic
     clinics: tuple[Clinic, ...]
     only_doctor: Doctor | None
+    user_id: uuid.UUID | None = None
 
     @property
     def is_staff(self) -> bool:
         return self.only_doctor is None
+
+    @property
+    def unread_notices(self) -> int:
+        """The navigation's count of patients' changes the user has not seen (staff only; one query)."""
+        if not self.is_staff or self.user_id is None:
+            return 0
+        return unread_count(self.user_id, self.clinic.pk)
 
     def doctors(self, *, location_id: uuid.UUID | None = None) -> list[Doctor]:
         """The active doctors whose columns this desk shows (one query)."""
@@ -75,7 +84,9 @@ def desk_for(request: AuthenticatedRequest) -> Desk:
             (c for c in clinics if doctor and c.pk == doctor.clinic_id), clinics[0]
         )
     staff_here = user.is_superuser or clinic.pk in clinic_ids
-    return Desk(clinic=clinic, clinics=tuple(clinics), only_doctor=None if staff_here else doctor)
+    return Desk(
+        clinic=clinic, clinics=tuple(clinics), only_doctor=None if staff_here else doctor, user_id=user.pk
+    )
 
 
 def appointment_for(request: AuthenticatedRequest, appointment_id: uuid.UUID) -> tuple[Appointment, Actor]:

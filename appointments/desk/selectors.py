@@ -17,6 +17,7 @@ from appointments.availability.engine import schedule_slots
 from appointments.desk.timefmt import from_epoch, hhmm, iso_utc
 from appointments.models import ACTIVE_STATUSES, Appointment, Status
 from appointments.selectors import utcnow
+from medic.clinic.closures import Closure
 from medic.clinic.models import Doctor
 from scheduling import slots
 from scheduling.models import AvailabilityException
@@ -95,6 +96,7 @@ class Column:
     free: list[FreeCell] = field(default_factory=list)
     time_off: list[TimeOff] = field(default_factory=list)
     html: str = ""  # the cells, rendered (see `render.column_body`)
+    closure: str = ""  # the clinic is closed this day: its closure's label ("Public holiday: Epiphany")
 
     @property
     def booked(self) -> int:
@@ -114,6 +116,7 @@ class Grid:
     height: float
     now_top: float | None
     first_minute: int
+    closures: list[str] = field(default_factory=list)  # the closures on the days shown, labelled, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +244,13 @@ def grid(
             columns[(doctor_id, day)].time_off.append(
                 TimeOff(top, height, reason or "Time off", f"{hhmm(starts_at, zone)}–{hhmm(ends_at, zone)}")
             )
+    closed: dict[date, str] = {}
+    for d in doctors:  # the clinic's closures came with each doctor's schedule (no query of their own)
+        for closure in stored[d.pk].closed_keys:
+            if isinstance(closure, Closure) and closure.date in days:
+                closed[closure.date] = closure.label
+    for (_, day), column in columns.items():
+        column.closure = closed.get(day, "")
     today = now.astimezone(zone)
     now_top = (
         axis.top(now) if today.date() in days and first_minute <= _minute(today) <= last_minute else None
@@ -254,6 +264,7 @@ def grid(
         height=(last_minute - first_minute) * PX_PER_MINUTE,
         now_top=now_top,
         first_minute=first_minute,
+        closures=[closed[day] for day in sorted(closed)],
     )
 
 

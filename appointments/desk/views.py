@@ -7,11 +7,12 @@ import uuid
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from appointments import selectors, services
-from appointments.desk import booking
+from appointments.desk import booking, notices
 from appointments.desk.access import Desk, appointment_for, desk_for, parse_uuid
 from appointments.desk.forms import (
     HOLD_FIELDS,
@@ -663,3 +664,96 @@ def reschedule(request: DeskRequest, appointment_id: uuid.UUID) -> HttpResponse:
 def patient_search(request: DeskRequest) -> HttpResponse:
     """The booking page's patient search, as a fragment for htmx (the page renders it too)."""
     return book(request)
+
+
+# --- notices ------------------------------------------------------------------------------------------------
+
+NOTICES_PER_PAGE = 25
+NOTICES_SEEN = "desk-notices-seen"  # an htmx event: the navigation's count refreshes
+
+
+def _staff_desk(request: DeskRequest) -> Desk:
+    desk = desk_for(request)
+    if not desk.is_staff:
+        raise Http404("Notices are for the clinic's staff.")
+    return desk
+
+
+def _notices_context(desk: Desk, page_number: str | None) -> dict[str, Any]:
+    assert desk.user_id is not None
+    zone = zone_of(desk.clinic.timezone)
+    marker = notices.seen_until(desk.user_id, desk.clinic.pk)
+    paginator = Paginator(notices.notices_of(desk.clinic), NOTICES_PER_PAGE)
+    page = paginator.get_page(page_number)
+    rows = notices.lines(list(page.object_list), marker)
+    keep = {"clinic": desk.clinic.pk if len(desk.clinics) > 1 else None}
+    newest = rows[0].event.created_at if rows and page.number == 1 else None
+    return {
+        "desk": desk,
+        "nav": "notices",
+        "zone": zone.key,
+        "page": page,
+        "lines": [
+            {
+                "line": line,
+                "starts": when(line.starts_at, zone) if line.starts_at else "",
+                "moved_from": when(line.moved_from, zone) if line.moved_from else "",
+                "at": when(line.event.created_at, zone),
+                "at_iso": iso_utc(line.event.created_at),
+                "url": reverse("desk-appointment", args=[line.event.appointment_id]),
+            }
+            for line in rows
+        ],
+        "unread_here": sum(1 for line in rows if line.unread),
+        # Exact to the microsecond: the marker is compared with the events' own instants.
+        "newest_iso": newest.astimezone(UTC).isoformat() if newest else "",
+        "keep": keep,
+        "prev_url": _url("desk-notices", {**keep, "page": page.previous_page_number()})
+        if page.has_previous()
+        else "",
+        "next_url": _url("desk-notices", {**keep, "page": page.next_page_number()})
+        if page.has_next()
+        else "",
+        "refresh_url": _url("desk-notices", {**keep, "page": page.number}),
+    }
+
+
+@login_required
+@require_GET
+def notices_page(request: DeskRequest) -> HttpResponse:
+    """What patients booked, moved and cancelled themselves at this clinic, newest first, unread marked."""
+    desk = _staff_desk(request)
+    context = _notices_context(desk, request.GET.get("page"))
+    return render(request, _partial(request, "desk/notices.html", "notices"), context)
+
+
+@login_required
+@require_POST
+def notices_seen(request: DeskRequest) -> HttpResponse:
+    """Mark the notices seen up to the newest one the page showed (a notice that came later stays unread)."""
+    desk = _staff_desk(request)
+    assert desk.user_id is not None
+    until = _parse_instant(request.POST.get("until"))
+    status = 200
+    if until is None:
+        status = 422
+    else:
+        notices.mark_seen(user_id=desk.user_id, clinic_id=desk.clinic.pk, until=until)
+    if not request.htmx and status == 200:
+        keep = {"clinic": desk.clinic.pk if len(desk.clinics) > 1 else None, "page": request.POST.get("page")}
+        return HttpResponseRedirect(_url("desk-notices", keep), status=303)
+    context = _notices_context(desk, request.POST.get("page"))
+    if status != 200:
+        context["error"] = "Nothing was marked: reload the page and try again."
+    template = "desk/notices.html#notices" if request.htmx else "desk/notices.html"
+    response = render(request, template, context, status=status)
+    if status == 200:
+        response["HX-Trigger"] = NOTICES_SEEN
+    return response
+
+
+@login_required
+@require_GET
+def notices_badge(request: DeskRequest) -> HttpResponse:
+    """The navigation's unread count alone, for htmx to refresh it."""
+    return render(request, "desk/_notice_badge.html", {"desk": _staff_desk(request)})

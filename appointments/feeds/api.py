@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from appointments.feeds import services
 from appointments.models import CalendarFeed
 from medic.errors import FieldError
 from medic.parsing import body_reader
+from medic.schema import OptionalIdField, errors
 from scheduling.api.views import DOCTOR_ID, doctor_for
 
 FEED = inline_serializer(
@@ -31,17 +32,14 @@ FEED_PATCH = inline_serializer(
         "includePatientNames": serializers.BooleanField(
             help_text="Show patient names in event titles (off by default)."
         ),
-        "doctorId": serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic."),
+        "doctorId": OptionalIdField(help_text="Staff only: a doctor of their clinic."),
     },
 )
 FEED_ROTATE = inline_serializer(
     "CalendarFeedRotate",
-    {"doctorId": serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")},
+    {"doctorId": OptionalIdField(help_text="Staff only: a doctor of their clinic.")},
 )
-ERRORS = {
-    401: OpenApiResponse(description="Not signed in."),
-    404: OpenApiResponse(description="Not a doctor, or no doctor of the caller's clinic with this doctorId."),
-}
+NO_DOCTOR = errors((404, "Not a doctor, or no doctor of the caller's clinic with this doctorId."))
 
 
 def feed_json(request: Request, feed: CalendarFeed) -> dict:
@@ -56,7 +54,7 @@ def feed_json(request: Request, feed: CalendarFeed) -> dict:
 @extend_schema(
     methods=["GET"],
     parameters=[DOCTOR_ID],
-    responses={200: FEED, **ERRORS},
+    responses={200: FEED, **NO_DOCTOR},
     tags=["calendar feed"],
     summary="The doctor's calendar subscription URLs (created on first read)",
 )
@@ -65,8 +63,11 @@ def feed_json(request: Request, feed: CalendarFeed) -> dict:
     request=FEED_PATCH,
     responses={
         200: FEED,
-        400: OpenApiResponse(description="includePatientNames is not a boolean."),
-        **ERRORS,
+        **errors(
+            (400, "INVALID_TYPE: includePatientNames is not a boolean, or the body is not a JSON object."),
+            (422, "REQUIRED: includePatientNames is missing."),
+        ),
+        **NO_DOCTOR,
     },
     tags=["calendar feed"],
     summary="Show or hide patient names in the calendar feed",
@@ -90,7 +91,7 @@ def calendar_feed(request: Request) -> Response:
 @extend_schema(
     parameters=[DOCTOR_ID],
     request=FEED_ROTATE,
-    responses={200: FEED, **ERRORS},
+    responses={200: FEED, **NO_DOCTOR},
     tags=["calendar feed"],
     summary="Issue a new feed secret; the old URLs answer 404 from now on",
 )

@@ -12,9 +12,17 @@ from appointments.tests.factories import AppointmentFactory
 from conftest import ARTIFACTS
 from medic.clinic.models import Patient
 from medic.clinic.tests.factories import PatientFactory
+from medic.testing import no_csp_violations
 from scheduling.models import ScheduleRule
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(browser):
+    """Every page these tests open passes the Content-Security-Policy: no violation reported."""
+    with no_csp_violations(browser):
+        yield
 
 
 def sign_in(browser, live_server, email: str, width: int = 1280):

@@ -14,8 +14,16 @@ from appointments.models import Appointment, Status
 from appointments.tests.conftest import ATHENS
 from appointments.tests.patient_fixtures import at, consult_both_fixture, soon_fixture  # noqa: F401
 from conftest import ARTIFACTS
+from medic.testing import no_csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(browser):
+    """Every page these tests open passes the Content-Security-Policy: no violation reported."""
+    with no_csp_violations(browser):
+        yield
 
 
 def new_page(browser, width: int, tz: str = "Europe/Athens"):

@@ -1,13 +1,23 @@
 // Entry point (the only one): boots the Inertia app from the page JSON inertia-django puts in the HTML.
 import { createInertiaApp } from "@inertiajs/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App as AntApp, ConfigProvider } from "antd";
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
-import Schedule from "./pages/Schedule";
+import PageShell from "./pages/PageShell";
+import type { SchedulePageProps } from "./pages/Schedule";
 import "./styles.css";
 
-// The app has one page; importing it eagerly saves a request on first paint.
+// The app has one page. It and the Ant Design it uses are a chunk of their own, which the layout preloads
+// beside this one (inertia_layout.html); this entry (React, Inertia, TanStack Query) paints the page's frame
+// at once and the page replaces it when its chunk has run.
+const ThemedSchedule = lazy(() => import("./pages/ThemedSchedule"));
+function Schedule(props: SchedulePageProps) {
+  return (
+    <Suspense fallback={<PageShell />}>
+      <ThemedSchedule {...props} />
+    </Suspense>
+  );
+}
 const pages: Record<string, unknown> = { Schedule };
 
 const queryClient = new QueryClient({
@@ -26,11 +36,7 @@ void createInertiaApp({
     createRoot(el).render(
       <StrictMode>
         <QueryClientProvider client={queryClient}>
-          <ConfigProvider theme={{ token: { colorPrimary: "#175cd3", borderRadius: 6, colorTextTertiary: "#5b6474", colorTextDescription: "#5b6474", colorTextPlaceholder: "#6b7280", colorTextQuaternary: "#6b7280" } }}>
-            <AntApp>
-              <App {...props} />
-            </AntApp>
-          </ConfigProvider>
+          <App {...props} />
         </QueryClientProvider>
       </StrictMode>,
     );

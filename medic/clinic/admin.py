@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+from django.utils.html import format_html, format_html_join
 
 from medic.clinic.admin_scoping import ADMIN, RECEPTIONIST, ClinicScopedAdmin, ClinicScopedInline
+from medic.clinic.closures import Calendar, calendars, holiday_calendar
 from medic.clinic.models import (
     ApiToken,
     AppointmentType,
     Clinic,
+    ClinicClosure,
     ConsultationMode,
     Doctor,
     Location,
@@ -21,6 +30,7 @@ from medic.clinic.models import (
     Room,
     StaffMembership,
     User,
+    holiday_countries,
 )
 
 admin.site.site_header = "Medic administration"
@@ -81,13 +91,158 @@ class LocationInline(ClinicScopedInline):
     show_change_link = True
 
 
+# --- clinic closures ----------------------------------------------------------------------------------------
+
+
+def _refuse_stranding(clinic: Clinic, before: Calendar, after: Calendar, first: date, last: date) -> None:
+    """The affected-bookings rule in the admin: a change of closures over live bookings is refused with the
+    bookings listed; the desk's Closures page is where staff keep or cancel them."""
+    from appointments.closures import affected_by_closures  # the booking side: loaded once the apps are
+
+    found = affected_by_closures(clinic, before, after, now=dj_timezone.now(), first=first, last=last)
+    if found:
+        zone = zoneinfo.ZoneInfo(clinic.timezone)
+        listed = "; ".join(
+            f"{f.appointment.starts_at.astimezone(zone):%a %d %b %Y %H:%M} {f.appointment.patient.full_name}"
+            for f in found[:10]
+        )
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        raise forms.ValidationError(
+            f"{len(found)} booked appointment(s) fall on a day this closes: {listed}{more}. Keep or cancel "
+            "them on the front desk's Closures page (/desk/closures/), or choose another day.",
+            code="BOOKINGS_AFFECTED",
+        )
+
+
+class ClinicForm(forms.ModelForm):
+    holiday_country = forms.TypedChoiceField(
+        label="Public holidays of",
+        required=False,
+        empty_value="",
+        help_text="Its public holidays close the clinic (unless switched off); empty: none.",
+    )
+
+    class Meta:
+        model = Clinic
+        fields = [
+            "name",
+            "timezone",
+            "is_public",
+            "max_holds_per_patient",
+            "reminder_hours",
+            "holiday_country",
+            "holiday_subdivision",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["holiday_country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "None"),
+            *sorted(((c, f"{n} ({c})") for c, n in holiday_countries().items()), key=lambda x: x[1]),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clinic = self.instance
+        if (
+            clinic.pk
+            and not self.errors
+            and {"holiday_country", "holiday_subdivision"} & set(self.changed_data)
+        ):
+            first = dj_timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.timezone)).date()
+            last = first + timedelta(days=2 * 366)
+            before = calendars([clinic.pk], first, last)[clinic.pk]
+            after = replace(
+                before,
+                country=data.get("holiday_country") or "",
+                subdivision=data.get("holiday_subdivision") or "",
+            )
+            _refuse_stranding(clinic, before, after, first, last)
+        return data
+
+
+class ClinicClosureFormSet(forms.BaseInlineFormSet):
+    """Closure rows of one clinic, checked together against its live bookings before any is saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        clinic = self.instance
+        if any(self.errors) or not clinic.pk:
+            return
+        removed: list[tuple[str, date, str]] = []
+        added: list[tuple[str, date, str]] = []
+        for form in self.forms:
+            deleting = bool(form.cleaned_data.get("DELETE"))
+            if not form.has_changed() and not deleting:
+                continue
+            if form.instance.pk:
+                removed.append((form.initial["kind"], form.initial["date"], form.initial.get("name") or ""))
+            if not deleting and form.cleaned_data:
+                data = form.cleaned_data
+                added.append((data["kind"], data["date"], data.get("name") or ""))
+        days = [d for _, d, _ in removed + added]
+        if not days:
+            return
+        first, last = min(days), max(days)
+        before = calendars([clinic.pk], first, last)[clinic.pk]
+        kept = tuple(r for r in before.rows if (r[0], r[1]) not in {(k, d) for k, d, _ in removed})
+        after = replace(before, rows=(*kept, *added))
+        _refuse_stranding(clinic, before, after, first, last)
+
+
+class ClinicClosureInline(ClinicScopedInline):
+    model = ClinicClosure
+    formset = ClinicClosureFormSet
+    extra = 0
+    fields = ["date", "kind", "name"]
+    verbose_name = "closure or holiday switched off"
+    verbose_name_plural = "Closures (the clinic's own) and public holidays switched off"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClinicClosure]:
+        today = dj_timezone.now().date() - timedelta(days=1)
+        return super().get_queryset(request).filter(date__gte=today)
+
+
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_path = "pk"
-    list_display = ["name", "timezone", "is_public", "max_holds_per_patient", "reminder_hours", "created_at"]
+    form = ClinicForm
+    list_display = [
+        "name",
+        "timezone",
+        "holiday_country",
+        "is_public",
+        "max_holds_per_patient",
+        "reminder_hours",
+        "created_at",
+    ]
     search_fields = ["name"]
     list_filter = ["timezone", "is_public"]
-    inlines = [LocationInline]
+    inlines = [LocationInline, ClinicClosureInline]
+    readonly_fields = ["coming_holidays"]
+
+    @admin.display(description="Coming public holidays")
+    def coming_holidays(self, obj: Clinic | None) -> str:
+        """The next year's holidays of the calendar, each closed or switched off, and where to switch them."""
+        if obj is None or not obj.pk or not obj.holiday_country:
+            return "No public-holiday calendar chosen."
+        first = dj_timezone.now().astimezone(zoneinfo.ZoneInfo(obj.timezone)).date()
+        rows = holiday_calendar(obj, first, first + timedelta(days=365))
+        return format_html(
+            "<ul>{}</ul><p>Switch holidays off or on at the front desk's <a href='{}'>Closures</a> page "
+            "(or add a row below: “Open on a public holiday” with its date).</p>",
+            format_html_join(
+                "",
+                "<li>{} · {} · {}</li>",
+                (
+                    (f"{h.date:%a %d %b %Y}", h.name, "closed" if h.is_closed else "open (switched off)")
+                    for h in rows
+                ),
+            ),
+            reverse("desk-closures") + f"?clinic={obj.pk}",
+        )
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return request.user.is_superuser

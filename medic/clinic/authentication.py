@@ -9,6 +9,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from medic.clinic.models import ApiToken, User, hash_token
+from medic.lockout import check_token_address, token_failed
 
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -20,11 +21,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        check_token_address(request._request)  # brute-force lockout: 429 while this address is locked
         if len(header) != 2:
+            token_failed(request._request)
             raise exceptions.AuthenticationFailed("Send exactly 'Authorization: Token <key>'.")
         try:
             key = header[1].decode()
         except UnicodeDecodeError as exc:
+            token_failed(request._request)
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
         token = (
             ApiToken.objects.select_related("user")
@@ -32,6 +36,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
+            token_failed(request._request)  # counts against the address; 429 once it is locked
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
         # Record use coarsely: one write per few minutes, not one per request.

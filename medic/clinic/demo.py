@@ -49,9 +49,11 @@ def _user(email: str, full_name: str, *, is_staff: bool = False) -> User:
 
 
 def _clinic(
-    name: str, tz: str, locations: dict[str, list[str]], *, is_public: bool
+    name: str, tz: str, locations: dict[str, list[str]], *, is_public: bool, holidays: str = ""
 ) -> tuple[Clinic, list[Location]]:
-    clinic, _ = Clinic.objects.update_or_create(name=name, defaults={"timezone": tz, "is_public": is_public})
+    clinic, _ = Clinic.objects.update_or_create(
+        name=name, defaults={"timezone": tz, "is_public": is_public, "holiday_country": holidays}
+    )
     made = []
     for loc_name, rooms in locations.items():
         location, _ = Location.objects.get_or_create(clinic=clinic, name=loc_name)
@@ -98,6 +100,7 @@ def seed_demo() -> list[DemoLogin]:
         "Europe/Athens",
         {"Central (Syntagma)": ["Room 1", "Room 2"], "North (Kifisia)": ["Room A"]},
         is_public=True,  # in the public directory: patients find it and book online
+        holidays="GR",  # Greek public holidays close it (Epiphany, Easter Monday, …)
     )
     _doctor(
         "doctor@example.com",

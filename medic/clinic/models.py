@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 import zoneinfo
@@ -35,6 +36,59 @@ def validate_timezone(value: str) -> None:
     if value not in _zone_names():
         raise ValidationError(
             "Unknown IANA time zone %(value)s.", code="INVALID_TIMEZONE", params={"value": value}
+        )
+
+
+# The `holidays` package is imported on first use: importing it costs most of a second.
+
+
+@cache
+def holiday_countries() -> dict[str, str]:
+    """ISO code → English name of every country the `holidays` package has a calendar for."""
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    # The registry names each calendar's class: "UnitedArabEmirates" reads "United Arab Emirates".
+    names = {codes[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", codes[0]) for codes in COUNTRIES.values()}
+    return {
+        code: names.get(code, code) for code in sorted(holidays.list_supported_countries()) if len(code) == 2
+    }
+
+
+def holiday_subdivisions(country: str) -> tuple[str, ...]:
+    """The subdivision codes the `holidays` package knows for `country` (empty for an unknown one)."""
+    import holidays
+
+    return tuple(holidays.list_supported_countries().get(country, ()))
+
+
+def validate_holiday_country(value: str) -> None:
+    if value and value not in holiday_countries():
+        raise ValidationError(
+            "No public-holiday calendar for country %(value)s.",
+            code="INVALID_COUNTRY",
+            params={"value": value},
+        )
+
+
+def validate_holiday_subdivision(country: str, subdivision: str) -> None:
+    """A subdivision needs a country, and must be one of that country's."""
+    if not subdivision:
+        return
+    if not country:
+        raise ValidationError(
+            {"holiday_subdivision": ValidationError("Choose a country first.", code="REQUIRED")}
+        )
+    if subdivision not in holiday_subdivisions(country):
+        known = ", ".join(holiday_subdivisions(country)) or "none"
+        raise ValidationError(
+            {
+                "holiday_subdivision": ValidationError(
+                    "%(country)s has no subdivision %(value)s (known: %(known)s).",
+                    code="INVALID_SUBDIVISION",
+                    params={"country": country, "value": subdivision, "known": known},
+                )
+            }
         )
 
 
@@ -129,11 +183,33 @@ class Clinic(UUIDModel):
         default=24,
         help_text="How many hours before an appointment its patient gets a reminder email (1–168).",
     )
+    # Clinic closures (medic.clinic.closures): the public holidays of this calendar close the clinic.
+    holiday_country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        validators=[validate_holiday_country],
+        help_text="Public holidays of this country (ISO 3166 code) close the clinic. Empty: none.",
+    )
+    holiday_subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text="The region whose own holidays apply too (e.g. BY for Bavaria). Empty: national.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(holiday_country__regex=r"^([A-Z]{2})?$"),
+                name="clinic_holiday_country_code",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(holiday_country="") | models.Q(holiday_subdivision=""),
+                name="clinic_holiday_subdivision_needs_country",
+            ),
             models.CheckConstraint(
                 condition=models.Q(max_holds_per_patient__gte=1, max_holds_per_patient__lte=20),
                 name="clinic_max_holds_range",
@@ -146,6 +222,48 @@ class Clinic(UUIDModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        validate_holiday_subdivision(self.holiday_country, self.holiday_subdivision)
+
+
+class ClinicClosure(UUIDModel):
+    """A day the clinic's staff set apart from its public-holiday calendar: a closure of their own
+    ("Clinic training day") or a public holiday switched off (the clinic opens as usual). One row per
+    clinic and date; the holidays themselves are computed, never stored (medic.clinic.closures)."""
+
+    class Kind(models.TextChoices):
+        CUSTOM = "custom", "Closed (clinic's own closure)"
+        HOLIDAY_OFF = "holiday_off", "Open on a public holiday"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField(help_text="The whole day, in the clinic's time zone.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CUSTOM)
+    name = models.CharField(max_length=200, blank=True, help_text="What the closure is called.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clinic__name", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "date"],
+                name="clinic_closure_one_per_day",
+                violation_error_message="This day already has a closure or a holiday switch.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["custom", "holiday_off"]), name="clinic_closure_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="custom") | ~models.Q(name=""),
+                name="clinic_closure_custom_named",
+                violation_error_message="A closure of the clinic's own needs a name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.name or "public holiday"
+        return f"{self.date.isoformat()} · {what} ({self.get_kind_display()})"
 
 
 class Location(UUIDModel):

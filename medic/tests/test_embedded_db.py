@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from medic.db import ensure_database, start_embedded, stop_embedded
+from medic.db import APP_ROLE, ensure_database, find_embedded, start_embedded, stop_embedded
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -73,3 +73,20 @@ def test_database_is_postgresql_with_btree_gist() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'btree_gist'")
         assert cursor.fetchone() == ("btree_gist",)
+
+
+def test_the_start_command_prepares_the_database_and_the_app_role(fresh_pgdata: Path) -> None:
+    fresh_pgdata.parent.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(MEDIC_PGDATA=str(fresh_pgdata), MEDIC_DB_NAME="medic_started")
+    out = subprocess.run(
+        [sys.executable, "-m", "medic.db", "start"], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    server = find_embedded(fresh_pgdata)
+    assert server is not None
+    with psycopg.connect(server.conninfo("medic_started", APP_ROLE)) as conn:
+        row = conn.execute(
+            "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    assert row == (False, False, False)

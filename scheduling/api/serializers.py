@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from medic.api import iso_instant, iso_utc
 from medic.clinic.models import ConsultationMode
+from medic.schema import OptionalIdField
 from scheduling.models import SLOT_INTERVALS, AvailabilityException, ScheduleRule
 from scheduling.scope import Scope
 from scheduling.selectors import RefData
@@ -71,6 +72,8 @@ def rule_json(rule: ScheduleRule) -> dict[str, Any]:
         "priority": rule.priority,
         "effectiveFrom": _date(rule.effective_from),
         "effectiveTo": _date(rule.effective_to),
+        "repeatEveryWeeks": rule.repeat_every_weeks,
+        "repeatAnchor": _date(rule.repeat_anchor),
         "isActive": rule.is_active,
         "timezone": rule.timezone,
         "breaks": [
@@ -111,6 +114,8 @@ def form_days_json(rules: Iterable[ScheduleRule]) -> list[dict[str, Any]]:
                     "priority": r.priority,
                     "effectiveFrom": _date(r.effective_from),
                     "effectiveTo": _date(r.effective_to),
+                    "repeatEveryWeeks": r.repeat_every_weeks,
+                    "repeatAnchor": _date(r.repeat_anchor),
                 }
                 for r in sorted(day_rules, key=lambda r: (r.work_start_local, r.priority))
             ],
@@ -224,6 +229,15 @@ class WindowSchema(serializers.Serializer):
     priority = serializers.IntegerField(required=False, default=0)
     effectiveFrom = serializers.DateField(allow_null=True, required=False)
     effectiveTo = serializers.DateField(allow_null=True, required=False)
+    repeatEveryWeeks = serializers.IntegerField(
+        min_value=1, max_value=8, required=False, default=1, help_text="Works every N weeks; 1 is every week."
+    )
+    repeatAnchor = serializers.DateField(
+        allow_null=True,
+        required=False,
+        help_text="Required when repeatEveryWeeks > 1: the rota counts weeks (Monday-based) from this date's "
+        "week, as RFC 5545 FREQ=WEEKLY;INTERVAL=N with DTSTART in that week (no weeks before it).",
+    )
 
 
 class DaySchema(serializers.Serializer):
@@ -238,14 +252,14 @@ class DateRangeSchema(serializers.Serializer):
 
 
 class PreviewRequestSchema(serializers.Serializer):
-    doctorId = serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")
+    doctorId = OptionalIdField(help_text="Staff only: a doctor of their clinic.")
     scope = FormScopeSchema()
     days = DaySchema(many=True)
     dateRange = DateRangeSchema(required=False, help_text="Default: the next 7 days; at most 366 days.")
 
 
 class BulkUpsertRequestSchema(serializers.Serializer):
-    doctorId = serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")
+    doctorId = OptionalIdField(help_text="Staff only: a doctor of their clinic.")
     scope = FormScopeSchema()
     days = DaySchema(many=True)
     replaceMode = serializers.ChoiceField(["replace_selected_days", "append"], required=False)
@@ -312,6 +326,8 @@ class RuleSchema(serializers.Serializer):
     priority = serializers.IntegerField()
     effectiveFrom = serializers.DateField(allow_null=True)
     effectiveTo = serializers.DateField(allow_null=True)
+    repeatEveryWeeks = serializers.IntegerField()
+    repeatAnchor = serializers.DateField(allow_null=True)
     isActive = serializers.BooleanField()
     timezone = serializers.CharField()
     breaks = StoredBreakSchema(many=True)
@@ -359,7 +375,7 @@ class RefDataSchema(serializers.Serializer):
 
 
 class ExceptionRequestSchema(serializers.Serializer):
-    doctorId = serializers.UUIDField(required=False, help_text="Staff only: a doctor of their clinic.")
+    doctorId = OptionalIdField(help_text="Staff only: a doctor of their clinic.")
     kind = serializers.ChoiceField(["blocked", "available"])
     startsAt = serializers.DateTimeField(help_text="ISO 8601 instant with offset.")
     endsAt = serializers.DateTimeField(help_text="ISO 8601 instant with offset.")

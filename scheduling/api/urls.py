@@ -1,7 +1,9 @@
 """Routes of the scheduling API (no trailing slashes, as the contract writes them)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from scheduling.api.closures import schedule_closures
 from scheduling.api.views import ExceptionViewSet, ScheduleViewSet
 
 router = SimpleRouter(trailing_slash=False)
@@ -9,4 +11,7 @@ router = SimpleRouter(trailing_slash=False)
 router.register("doctor/schedule/exceptions", ExceptionViewSet, basename="schedule-exception")
 router.register("doctor/schedule", ScheduleViewSet, basename="schedule")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("doctor/schedule/closures", schedule_closures, name="schedule-closures"),
+    *router.urls,
+]

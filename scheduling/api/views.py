@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -24,6 +25,8 @@ from medic.clinic.models import ConsultationMode, Doctor
 from medic.clinic.permissions import doctors_actable_by, resolve_doctor
 from medic.errors import FieldError, ValidationFailed
 from medic.parsing import parse_date, parse_instant
+from medic.schema import THROTTLED, errors
+from medic.throttling import PreviewThrottle
 from scheduling import selectors, services
 from scheduling.api import serializers as s
 from scheduling.models import AvailabilityException
@@ -37,17 +40,40 @@ from scheduling.validation import (
 )
 
 DOCTOR_ID = OpenApiParameter(
-    "doctorId", str, description="Staff only: act for this doctor of their clinic (else: the caller's own)."
+    "doctorId",
+    OpenApiTypes.UUID,
+    description="Staff only: act for this doctor of their clinic (else: the caller's own).",
 )
 SCOPE_PARAMS = [
-    OpenApiParameter("appointmentTypeId", str, description="Absent = any service."),
-    OpenApiParameter("doctorLocationId", str, description="Absent = any location."),
-    OpenApiParameter("locationRoomId", str, description="Absent = any room."),
+    OpenApiParameter("appointmentTypeId", OpenApiTypes.UUID, description="Absent = any service."),
+    OpenApiParameter("doctorLocationId", OpenApiTypes.UUID, description="Absent = any location."),
+    OpenApiParameter("locationRoomId", OpenApiTypes.UUID, description="Absent = any room."),
     OpenApiParameter(
         "consultationMode", str, enum=list(ConsultationMode.values), description="Absent = any."
     ),
 ]
-ERRORS = {400: None, 401: None, 404: None, 422: None}
+NO_DOCTOR = (
+    404,
+    "The caller is not a doctor and names no doctorId, or no doctor of their clinic has that doctorId.",
+)
+NOT_VISIBLE = (404, "No such time off or opening of a doctor the caller may act for.")
+AFFECTED = (
+    409,
+    "BOOKINGS_AFFECTED (nothing written): the change would leave live bookings outside bookable time; "
+    'the error lists them (`appointments`). Say `onAffectedBookings: "keep" | "cancel"`.',
+)
+FORM_ERRORS = (
+    422,
+    "Every problem of the form at once, each at its path: END_BEFORE_START, BREAK_OUTSIDE_WINDOW, "
+    "BREAKS_OVERLAP, WINDOWS_OVERLAP, NO_WINDOWS, DUPLICATE_DAY, INVALID_TIME, INVALID_TIMEZONE, "
+    "INVALID_INTERVAL, INVALID_DAY_OF_WEEK, INVALID_DATE, EFFECTIVE_RANGE_INVALID, INVALID_REPEAT, "
+    "UNKNOWN_REFERENCE, REQUIRED, TOO_MANY_ITEMS.",
+)
+EXCEPTION_ERRORS = (
+    422,
+    "REQUIRED, INVALID_DATETIME, END_BEFORE_START, INVALID_CHOICE, INVALID_INTERVAL, UNKNOWN_REFERENCE, "
+    "TOO_LONG, at the field's path.",
+)
 
 
 def doctor_for(request: Request) -> Doctor:
@@ -119,15 +145,30 @@ def schedule_form(request: Request, doctor: Doctor, mode: Literal["preview", "sa
 class ScheduleViewSet(viewsets.ViewSet):
     """The doctor's recurring weekly hours: the backend of the Add Slot modal."""
 
-    @extend_schema(parameters=[DOCTOR_ID], responses={200: s.RefDataSchema, **ERRORS}, tags=["schedule"])
+    @extend_schema(
+        summary="Choices for the Add Slot form",
+        parameters=[DOCTOR_ID],
+        responses={200: s.RefDataSchema, **errors(NO_DOCTOR)},
+        tags=["schedule"],
+    )
     @action(detail=False, methods=["get"])
     def refdata(self, request: Request) -> Response:
         """Services, locations, rooms, modes, intervals and the default time zone for the modal's selects."""
         return Response(s.refdata_json(selectors.refdata_for(doctor_for(request))))
 
     @extend_schema(
+        summary="The weekly hours of one scope",
         parameters=[DOCTOR_ID, *SCOPE_PARAMS],
-        responses={200: s.RulesResponseSchema, **ERRORS},
+        responses={
+            200: s.RulesResponseSchema,
+            **errors(
+                NO_DOCTOR,
+                (
+                    422,
+                    "UNKNOWN_REFERENCE (an id that is not the doctor's), INVALID_CHOICE (consultationMode).",
+                ),
+            ),
+        },
         tags=["schedule"],
     )
     @action(detail=False, methods=["get"])
@@ -148,7 +189,7 @@ class ScheduleViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[DOCTOR_ID],
-        responses={200: s.AllRulesResponseSchema, **ERRORS},
+        responses={200: s.AllRulesResponseSchema, **errors(NO_DOCTOR)},
         tags=["schedule"],
         summary="Every rule of the doctor, each with its scope",
     )
@@ -166,9 +207,12 @@ class ScheduleViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
-        request=s.PreviewRequestSchema, responses={200: s.PreviewResponseSchema, **ERRORS}, tags=["schedule"]
+        summary="Preview the slots the form would create (writes nothing)",
+        request=s.PreviewRequestSchema,
+        responses={200: s.PreviewResponseSchema, **errors(NO_DOCTOR), **THROTTLED},
+        tags=["schedule"],
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_classes=[PreviewThrottle])
     def preview(self, request: Request) -> Response:
         """The slots the form would create over `dateRange`; every problem comes back as a warning."""
         doctor = doctor_for(request)
@@ -176,8 +220,21 @@ class ScheduleViewSet(viewsets.ViewSet):
         return Response(s.preview_json(services.preview(doctor=doctor, result=result)))
 
     @extend_schema(
+        summary="Save the form's weekly hours",
         request=s.BulkUpsertRequestSchema,
-        responses={200: s.UpsertResponseSchema, 409: None, **ERRORS},
+        responses={
+            200: s.UpsertResponseSchema,
+            **errors(
+                NO_DOCTOR,
+                (
+                    409,
+                    "SCHEDULE_CHANGED (expectedVersion is stale), or BOOKINGS_AFFECTED (nothing written): "
+                    "the error lists the stranded bookings (`appointments`); say "
+                    '`onAffectedBookings: "keep" | "cancel"`.',
+                ),
+                FORM_ERRORS,
+            ),
+        },
         tags=["schedule"],
     )
     @action(detail=False, methods=["post"], url_path="rules/bulk_upsert")
@@ -240,7 +297,11 @@ class ExceptionViewSet(viewsets.ViewSet):
             OpenApiParameter("start", str, description="From this date (doctor's zone) or instant."),
             OpenApiParameter("end", str, description="Up to this date (inclusive) or instant."),
         ],
-        responses={200: s.ExceptionListSchema, **ERRORS},
+        summary="List time off and openings",
+        responses={
+            200: s.ExceptionListSchema,
+            **errors(NO_DOCTOR, (422, "INVALID_DATE: start or end is neither a date nor an instant.")),
+        },
         tags=["time off"],
     )
     def list(self, request: Request) -> Response:
@@ -252,7 +313,10 @@ class ExceptionViewSet(viewsets.ViewSet):
         return Response({"exceptions": [s.exception_json(e) for e in rows]})
 
     @extend_schema(
-        request=s.ExceptionRequestSchema, responses={201: s.ExceptionSchema, **ERRORS}, tags=["time off"]
+        summary="Add time off or an opening",
+        request=s.ExceptionRequestSchema,
+        responses={201: s.ExceptionSchema, **errors(NO_DOCTOR, AFFECTED, EXCEPTION_ERRORS)},
+        tags=["time off"],
     )
     def create(self, request: Request) -> Response:
         doctor = doctor_for(request)
@@ -263,12 +327,19 @@ class ExceptionViewSet(viewsets.ViewSet):
         )
         return Response(s.exception_json(exc), status=201)
 
-    @extend_schema(responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"])
+    @extend_schema(
+        summary="One time off or opening",
+        responses={200: s.ExceptionSchema, **errors(NOT_VISIBLE)},
+        tags=["time off"],
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(s.exception_json(self._get(request, pk)))
 
     @extend_schema(
-        request=s.ExceptionRequestSchema, responses={200: s.ExceptionSchema, **ERRORS}, tags=["time off"]
+        summary="Change time off or an opening",
+        request=s.ExceptionRequestSchema,
+        responses={200: s.ExceptionSchema, **errors(NOT_VISIBLE, AFFECTED, EXCEPTION_ERRORS)},
+        tags=["time off"],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         exc = self._get(request, pk)
@@ -278,7 +349,22 @@ class ExceptionViewSet(viewsets.ViewSet):
         policy = affected_policy(request, exc.doctor, _body_value(request, "onAffectedBookings"))
         return Response(s.exception_json(services.update_exception(exc=exc, form=form, on_affected=policy)))
 
-    @extend_schema(responses={204: None, **ERRORS}, tags=["time off"])
+    @extend_schema(
+        summary="Remove time off or an opening",
+        parameters=[
+            OpenApiParameter(
+                "onAffectedBookings",
+                str,
+                enum=["keep", "cancel"],
+                description="What to do with bookings that removing an opening would strand.",
+            )
+        ],
+        responses={
+            204: None,
+            **errors(NOT_VISIBLE, AFFECTED, (422, "INVALID_CHOICE (onAffectedBookings).")),
+        },
+        tags=["time off"],
+    )
     def destroy(self, request: Request, pk: str) -> Response:
         exc = self._get(request, pk)
         policy = affected_policy(request, exc.doctor, request.query_params.get("onAffectedBookings"))

@@ -6,7 +6,17 @@ import re
 
 import pytest
 
+from medic.testing import no_csp_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(browser):
+    """Every page these tests open passes the Content-Security-Policy: no violation reported."""
+    with no_csp_violations(browser):
+        yield
+
 
 NOT_AVAILABLE = "Not available"
 

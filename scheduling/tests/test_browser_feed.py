@@ -11,8 +11,17 @@ from typing import Any
 import pytest
 
 from appointments.feeds import services as feeds
+from medic.testing import no_csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(browser):
+    """Every page these tests open passes the Content-Security-Policy: no violation reported."""
+    with no_csp_violations(browser):
+        yield
+
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARTIFACTS_DIR.mkdir(exist_ok=True)

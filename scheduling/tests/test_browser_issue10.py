@@ -13,10 +13,19 @@ import pytest
 
 from appointments import services as booking
 from appointments.models import ActorType, Appointment, Status
+from medic.testing import no_csp_violations
 from scheduling.models import AvailabilityException, ScheduleRule
 from scheduling.tests.test_browser import open_modal, set_time
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(browser):
+    """Every page these tests open passes the Content-Security-Policy: no violation reported."""
+    with no_csp_violations(browser):
+        yield
+
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARTIFACTS_DIR.mkdir(exist_ok=True)

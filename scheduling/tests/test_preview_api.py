@@ -12,7 +12,7 @@ from scheduling.tests.payloads import brk, day, form, monday_nine_to_five, windo
 
 URL = "/api/doctor/schedule/preview"
 WEEK = {"start": "2026-11-30", "end": "2026-12-06"}  # Monday to Sunday
-QUERIES = 5  # the doctor, their references (services, locations, rooms), exceptions, bookings
+QUERIES = 6  # the doctor, their references (services, locations, rooms), exceptions, closures, bookings
 
 
 @pytest.fixture

@@ -56,6 +56,8 @@ def test_rules_come_flat_and_in_the_forms_shape(doctor_api: APIClient) -> None:
         "priority": 0,
         "effectiveFrom": None,
         "effectiveTo": None,
+        "repeatEveryWeeks": 1,
+        "repeatAnchor": None,
     }
     assert body["days"][1] == {"dayOfWeek": 2, "enabled": False, "windows": []}
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from medic.api import PAGE_PARAMETERS, page_json, page_serializer, read_page
+from medic.api import page_json, page_serializer, read_page
 from medic.clinic import directory
 from medic.clinic.api.serializers import (
     ClinicSerializer,
@@ -23,13 +24,18 @@ from medic.clinic.api.serializers import (
     service_json,
 )
 from medic.parsing import Reader
+from medic.schema import PAGE_PARAMETERS, errors
 
-NOT_VISIBLE = OpenApiResponse(description="No such id, or one of a private clinic the caller may not see.")
-BAD_TYPE = OpenApiResponse(description="INVALID_TYPE at `page` or `pageSize`: not a whole number.")
-BAD_FILTER = OpenApiResponse(
-    description="OUT_OF_RANGE (page, pageSize), UNKNOWN_REFERENCE (a malformed id), TOO_LONG, at the "
-    "parameter's name."
+NOT_VISIBLE = errors((404, "No such id, or one of a private clinic the caller may not see."))
+BAD_FILTER = errors(
+    (400, "INVALID_TYPE at `page` or `pageSize`: not a whole number."),
+    (
+        422,
+        "OUT_OF_RANGE (page, pageSize), UNKNOWN_REFERENCE (a malformed id), TOO_LONG, at the "
+        "parameter's name.",
+    ),
 )
+FILTER_TEXT = {"type": "string", "maxLength": 200}
 PRIVATE_NOTE = (
     " A private clinic (and its doctors and services) is listed only for its staff, its doctors and its "
     "patients; anyone, signed in or not, sees the public ones."
@@ -41,7 +47,7 @@ PRIVATE_NOTE = (
     summary="List clinics",
     description="Clinics to book with, by name, with their locations and rooms." + PRIVATE_NOTE,
     parameters=PAGE_PARAMETERS,
-    responses={200: page_serializer("ClinicPage", ClinicSerializer), 400: BAD_TYPE, 422: BAD_FILTER},
+    responses={200: page_serializer("ClinicPage", ClinicSerializer), **BAD_FILTER},
     tags=["directory"],
 )
 @api_view(["GET"])
@@ -57,7 +63,7 @@ def clinic_list(request: Request) -> Response:
     operation_id="clinics_retrieve",
     summary="One clinic",
     description="A clinic with its locations and rooms." + PRIVATE_NOTE,
-    responses={200: ClinicSerializer, 404: NOT_VISIBLE},
+    responses={200: ClinicSerializer, **NOT_VISIBLE},
     tags=["directory"],
 )
 @api_view(["GET"])
@@ -77,15 +83,19 @@ def clinic_detail(request: Request, clinic_id: uuid.UUID) -> Response:
         "every id a hold needs." + PRIVATE_NOTE
     ),
     parameters=[
-        OpenApiParameter("clinicId", str, description="Only this clinic's doctors."),
-        OpenApiParameter("locationId", str, description="Only doctors working at this location."),
+        OpenApiParameter("clinicId", OpenApiTypes.UUID, description="Only this clinic's doctors."),
         OpenApiParameter(
-            "service", str, description="Only doctors offering a service of this name (case-insensitive)."
+            "locationId", OpenApiTypes.UUID, description="Only doctors working at this location."
         ),
-        OpenApiParameter("q", str, description="Any part of the doctor's name or specialty."),
+        OpenApiParameter(
+            "service",
+            FILTER_TEXT,
+            description="Only doctors offering a service of this name (case-insensitive).",
+        ),
+        OpenApiParameter("q", FILTER_TEXT, description="Any part of the doctor's name or specialty."),
         *PAGE_PARAMETERS,
     ],
-    responses={200: page_serializer("DoctorPage", DoctorSerializer), 400: BAD_TYPE, 422: BAD_FILTER},
+    responses={200: page_serializer("DoctorPage", DoctorSerializer), **BAD_FILTER},
     tags=["directory"],
 )
 @api_view(["GET"])
@@ -104,7 +114,7 @@ def doctor_list(request: Request) -> Response:
     operation_id="doctors_retrieve",
     summary="One doctor",
     description="An active doctor with their clinic, locations and services." + PRIVATE_NOTE,
-    responses={200: DoctorSerializer, 404: NOT_VISIBLE},
+    responses={200: DoctorSerializer, **NOT_VISIBLE},
     tags=["directory"],
 )
 @api_view(["GET"])
@@ -124,12 +134,12 @@ def doctor_detail(request: Request, doctor_id: uuid.UUID) -> Response:
         "notice, how far ahead one may book, and until when a patient may cancel or move." + PRIVATE_NOTE
     ),
     parameters=[
-        OpenApiParameter("clinicId", str, description="Only this clinic's services."),
-        OpenApiParameter("doctorId", str, description="Only this doctor's services."),
-        OpenApiParameter("name", str, description="Only services of this name (case-insensitive)."),
+        OpenApiParameter("clinicId", OpenApiTypes.UUID, description="Only this clinic's services."),
+        OpenApiParameter("doctorId", OpenApiTypes.UUID, description="Only this doctor's services."),
+        OpenApiParameter("name", FILTER_TEXT, description="Only services of this name (case-insensitive)."),
         *PAGE_PARAMETERS,
     ],
-    responses={200: page_serializer("ServicePage", ServiceSerializer), 400: BAD_TYPE, 422: BAD_FILTER},
+    responses={200: page_serializer("ServicePage", ServiceSerializer), **BAD_FILTER},
     tags=["directory"],
 )
 @api_view(["GET"])

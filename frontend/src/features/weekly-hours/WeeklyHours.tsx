@@ -1,10 +1,13 @@
 // The stored week of one scope: a row per weekday, each work window a bar on a shared time axis, breaks
 // cut out of the bars, and the same hours as text ("09:00–17:00") for reading and for screen readers.
+// A rota window (every N weeks) is striped, placed in its week's band of the row, and badged with its week
+// ("Week A · every 2 weeks from 7 Dec"): windows of different weeks may share the clock.
 import { Skeleton, Tooltip } from "antd";
 import { fromMinutes, toMinutes } from "../../lib/time";
 import { DAY_LONG, DAY_SHORT } from "./days";
 import type { RefData } from "../../lib/types";
 import { scopeBadge, type ScopedRule } from "./allHours";
+import { rotaBadge, rotaLetters, rotaText } from "./rota";
 import type { WindowJson } from "./types";
 
 const DEFAULT_AXIS: [number, number] = [8 * 60, 18 * 60];
@@ -33,6 +36,7 @@ function windowText(w: WindowJson): string {
   if (w.breaks.length) extra.push(w.breaks.map((b) => `break ${b.breakStartLocal}–${b.breakEndLocal}${b.label ? ` ${b.label}` : ""}`).join(", "));
   if (w.priority) extra.push(`priority ${w.priority}`);
   if (w.effectiveFrom || w.effectiveTo) extra.push(`${w.effectiveFrom ? `from ${w.effectiveFrom}` : ""}${w.effectiveFrom && w.effectiveTo ? " " : ""}${w.effectiveTo ? `until ${w.effectiveTo}` : ""}`);
+  if ((w.repeatEveryWeeks ?? 1) > 1) extra.push(rotaText(w.repeatEveryWeeks, w.repeatAnchor));
   return `${w.workStartLocal}–${w.workEndLocal} (${extra.join("; ")})`;
 }
 
@@ -46,6 +50,7 @@ export default function WeeklyHours({ week, refdata, timezone, loading }: { week
   }
   const days = week ?? [[], [], [], [], [], [], []];
   const axis = timeAxis(days.flat());
+  const letters = rotaLetters(days.flat());
   const ticks: number[] = [];
   for (let m = axis[0]; m <= axis[1]; m += axis[1] - axis[0] > 12 * 60 ? 180 : 120) ticks.push(m);
   return (
@@ -69,7 +74,7 @@ export default function WeeklyHours({ week, refdata, timezone, loading }: { week
             </div>
             <div className="wh-track" aria-hidden="true">
               {windows.map((w) => (
-                <WindowBar key={w.id} window={w} axis={axis} />
+                <WindowBar key={w.id} window={w} axis={axis} letter={letters.get(w.id)} />
               ))}
             </div>
             <div className="wh-text">
@@ -84,6 +89,11 @@ export default function WeeklyHours({ week, refdata, timezone, loading }: { week
                       {w.effectiveFrom || w.effectiveTo ? " · dated" : ""}
                       {w.timezone !== timezone ? ` · ${w.timezone}` : ""}
                     </span>{" "}
+                    {letters.has(w.id) && w.repeatAnchor && (
+                      <span className="rota-badge" data-testid="rota-badge" title={rotaText(w.repeatEveryWeeks, w.repeatAnchor)}>
+                        {rotaBadge(w.repeatEveryWeeks ?? 1, w.repeatAnchor, letters.get(w.id)!)}
+                      </span>
+                    )}{" "}
                     <span className="scope-badge" title={scopeBadge(refdata, w.scope)}>
                       {scopeBadge(refdata, w.scope)}
                     </span>
@@ -100,16 +110,21 @@ export default function WeeklyHours({ week, refdata, timezone, loading }: { week
   );
 }
 
-function WindowBar({ window: w, axis }: { window: WindowJson; axis: [number, number] }) {
+function WindowBar({ window: w, axis, letter }: { window: WindowJson; axis: [number, number]; letter?: string }) {
   const start = toMinutes(w.workStartLocal);
   const end = toMinutes(w.workEndLocal);
   const length = end - start;
+  // A rota window takes its week's band of the row (week A on top), so weeks sharing the clock both show.
+  const every = w.repeatEveryWeeks ?? 1;
+  const band = letter ? { top: `${2 + ((letter.charCodeAt(0) - 65) * 18) / every}px`, height: `${18 / every}px`, bottom: "auto" } : {};
   return (
-    <Tooltip title={windowText(w)}>
+    <Tooltip title={`${letter ? `Week ${letter}: ` : ""}${windowText(w)}`}>
       <div
-        className={`wh-bar${w.priority ? " wh-bar-priority" : ""}`}
-        style={{ left: `${pct(start, axis)}%`, width: `${pct(end, axis) - pct(start, axis)}%` }}
+        className={`wh-bar${w.priority ? " wh-bar-priority" : ""}${letter ? " wh-bar-rota" : ""}`}
+        data-rota-week={letter}
+        style={{ left: `${pct(start, axis)}%`, width: `${pct(end, axis) - pct(start, axis)}%`, ...band }}
       >
+        {letter && every <= 2 ? letter : null}
         {w.breaks.map((b, k) => {
           const bs = toMinutes(b.breakStartLocal);
           const be = toMinutes(b.breakEndLocal);

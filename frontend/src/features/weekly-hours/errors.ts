@@ -14,7 +14,16 @@ export function toFormPath(serverPath: string, dayIndexes: number[]): string | n
 }
 
 const SCOPE_FIELDS = new Set(["appointmentTypeId", "doctorLocationId", "locationRoomId", "consultationMode", "timezone"]);
-const WINDOW_FIELDS = new Set(["workStartLocal", "workEndLocal", "slotIntervalMinutes", "priority", "effectiveFrom", "effectiveTo"]);
+const WINDOW_FIELDS = new Set([
+  "workStartLocal",
+  "workEndLocal",
+  "slotIntervalMinutes",
+  "priority",
+  "effectiveFrom",
+  "effectiveTo",
+  "repeatEveryWeeks",
+  "repeatAnchor",
+]);
 const BREAK_FIELDS = new Set(["breakStartLocal", "breakEndLocal", "label"]);
 
 /**

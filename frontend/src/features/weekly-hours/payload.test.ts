@@ -118,3 +118,27 @@ describe("preview payload and its hash", () => {
     expect(previewRange("2026-11-30", 4)).toEqual({ start: "2026-11-30", end: "2026-12-27" });
   });
 });
+
+describe("rota windows in payloads", () => {
+  it("sends every N weeks with its anchor, and a weekly window without one", () => {
+    const base = formBase(stored(), SCOPE, "replace_selected_days");
+    const values = edit(base, (v) => {
+      v.days[0].windows[0].repeatEveryWeeks = 2;
+      v.days[0].windows[0].repeatAnchor = "2026-12-09";
+      v.days[1].windows[0].repeatEveryWeeks = 1;
+      v.days[1].windows[0].repeatAnchor = "2026-12-09"; // left over from a rota switched back to weekly
+    });
+    const { body } = buildSavePayload(values, base, "doc");
+    expect(body.days[0].windows[0]).toMatchObject({ repeatEveryWeeks: 2, repeatAnchor: "2026-12-09" });
+    expect(body.days[1].windows[0]).toMatchObject({ repeatEveryWeeks: 1, repeatAnchor: null });
+  });
+
+  it("loads stored rota windows into the form, and old answers without them as weekly", () => {
+    const server = stored();
+    server.days[0].windows[0] = { ...nineToFive, repeatEveryWeeks: 3, repeatAnchor: "2027-01-04" };
+    const base = formBase(server, SCOPE, "replace_selected_days");
+    expect(base.days[0].windows[0]).toMatchObject({ repeatEveryWeeks: 3, repeatAnchor: "2027-01-04" });
+    expect(base.days[1].windows[0]).toMatchObject({ repeatEveryWeeks: 1, repeatAnchor: null });
+    expect(buildSavePayload(base, base, "doc").body.days).toEqual([]); // loading alone edits nothing
+  });
+});

@@ -42,6 +42,8 @@ export function newWindow(previous?: WindowValues): WindowValues {
     priority: 0,
     effectiveFrom: null,
     effectiveTo: null,
+    repeatEveryWeeks: 1,
+    repeatAnchor: null,
   };
 }
 
@@ -66,6 +68,8 @@ export function daysFromServer(days: DayJson[] | undefined): DayValues[] {
         priority: w.priority ?? 0,
         effectiveFrom: w.effectiveFrom ?? null,
         effectiveTo: w.effectiveTo ?? null,
+        repeatEveryWeeks: w.repeatEveryWeeks ?? 1,
+        repeatAnchor: (w.repeatEveryWeeks ?? 1) > 1 ? (w.repeatAnchor ?? null) : null,
       })),
     };
   }
@@ -124,6 +128,9 @@ function windowJson(w: WindowValues): WindowJson {
     priority: w.priority ?? 0,
     effectiveFrom: w.effectiveFrom || null,
     effectiveTo: w.effectiveTo || null,
+    repeatEveryWeeks: w.repeatEveryWeeks ?? 1,
+    // A weekly window sends no anchor (the server would drop it anyway).
+    repeatAnchor: (w.repeatEveryWeeks ?? 1) > 1 ? w.repeatAnchor || null : null,
   };
 }
 

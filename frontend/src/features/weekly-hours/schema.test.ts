@@ -121,3 +121,39 @@ describe("zod rules mirror scheduling/validation.py", () => {
     expect((issue as { params?: { code: string } }).params?.code).toBe("END_BEFORE_START");
   });
 });
+
+describe("rotating windows (INVALID_REPEAT, overlaps only where windows can meet)", () => {
+  const rota = (start: string, end: string, every: number | null, anchor: string | null) =>
+    win(start, end, { repeatEveryWeeks: every, repeatAnchor: anchor });
+
+  it("INVALID_REPEAT at repeatEveryWeeks outside 1–8 or not whole", () => {
+    for (const every of [0, 9, 2.5, -1]) {
+      expect(codes(form([rota("09:00", "12:00", every, "2026-12-07")]))).toEqual([["days.0.windows.0.repeatEveryWeeks", "INVALID_REPEAT"]]);
+    }
+  });
+
+  it("INVALID_REPEAT at repeatAnchor when a rota has none, INVALID_DATE for a date that is not one", () => {
+    expect(codes(form([rota("09:00", "12:00", 2, null)]))).toEqual([["days.0.windows.0.repeatAnchor", "INVALID_REPEAT"]]);
+    expect(codes(form([rota("09:00", "12:00", 2, "2026-02-30")]))).toEqual([["days.0.windows.0.repeatAnchor", "INVALID_DATE"]]);
+    expect(codes(form([rota("09:00", "12:00", 1, null)]))).toEqual([]);
+    expect(codes(form([rota("09:00", "12:00", null, null)]))).toEqual([]);
+  });
+
+  it("windows of different rota weeks may share the clock; the same week or a weekly window may not", () => {
+    expect(codes(form([rota("09:00", "13:00", 2, "2026-12-07"), rota("10:00", "17:00", 2, "2026-12-16")]))).toEqual([]);
+    expect(codes(form([rota("09:00", "13:00", 2, "2026-12-07"), rota("12:00", "17:00", 2, "2026-12-24")]))).toEqual([
+      ["days.0.windows.1.workStartLocal", "WINDOWS_OVERLAP"],
+    ]);
+    expect(codes(form([win("09:00", "13:00"), rota("12:00", "17:00", 2, "2026-12-07")]))).toEqual([
+      ["days.0.windows.1.workStartLocal", "WINDOWS_OVERLAP"],
+    ]);
+    // A rota window ending before the other starts its rota cannot meet it either.
+    expect(codes(form([win("09:00", "13:00", { effectiveTo: "2026-12-06" }), rota("12:00", "17:00", 2, "2026-12-07")]))).toEqual([]);
+  });
+
+  it("the zod schema carries INVALID_REPEAT with the server's code", () => {
+    const parsed = scheduleFormSchema.safeParse(form([rota("09:00", "12:00", 2, null)]));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ["days", 0, "windows", 0, "repeatAnchor"], params: { code: "INVALID_REPEAT" } });
+  });
+});

@@ -4,6 +4,7 @@
 import { z } from "zod/mini";
 import { scopeSchema, SLOT_INTERVALS, type Issue } from "../../lib/schema";
 import { isKnownTimezone, isRealDate, TIME_RE, toMinutes } from "../../lib/time";
+import { MAX_REPEAT_WEEKS, MIN_REPEAT_WEEKS, rotasMeet, type Rota } from "./rota";
 
 export const REPLACE_MODES = ["replace_selected_days", "append"] as const;
 export const MAX_DAYS = 7;
@@ -31,6 +32,9 @@ export const windowSchema = z.object({
   priority: z.nullable(z.number()),
   effectiveFrom: z.nullable(z.string()),
   effectiveTo: z.nullable(z.string()),
+  /** A rota: every N weeks (1 = every week) counted from the week of repeatAnchor. Absent = every week. */
+  repeatEveryWeeks: z.optional(z.nullable(z.number())),
+  repeatAnchor: z.optional(z.nullable(z.string())),
 });
 
 export const daySchema = z.object({
@@ -79,6 +83,7 @@ interface Span {
   priority: number;
   effectiveFrom: string | null;
   effectiveTo: string | null;
+  rota: Rota;
 }
 
 /** Every problem of the form, at the server's paths, codes and (nearly) messages, in payload order. */
@@ -145,7 +150,8 @@ function windowIssues(windows: WindowValues[], path: string, add: Add): void {
       add(`${wp}.effectiveTo`, "EFFECTIVE_RANGE_INVALID", "The last effective date must be on or after the first.");
       datesOk = false;
     }
-    if (bounds && priorityOk && datesOk) {
+    const rota = repeatIssues(window, wp, add);
+    if (bounds && priorityOk && datesOk && rota) {
       spans.push({
         index: w,
         start: bounds[0],
@@ -153,6 +159,7 @@ function windowIssues(windows: WindowValues[], path: string, add: Add): void {
         priority,
         effectiveFrom: window.effectiveFrom,
         effectiveTo: window.effectiveTo,
+        rota,
       });
     }
   });
@@ -161,7 +168,7 @@ function windowIssues(windows: WindowValues[], path: string, add: Add): void {
     add(
       `${path}.${index}.workStartLocal`,
       "WINDOWS_OVERLAP",
-      "Overlaps another window with the same priority; windows may touch but not overlap.",
+      "Overlaps another window with the same priority that can work on the same dates; windows may touch but not overlap.",
     );
   }
 }
@@ -188,7 +195,7 @@ function breakIssues(breaks: BreakValues[], path: string, window: [number, numbe
       );
       return;
     }
-    spans.push({ index: b, start, end, priority: 0, effectiveFrom: null, effectiveTo: null });
+    spans.push({ index: b, start, end, priority: 0, effectiveFrom: null, effectiveTo: null, rota: [1, null] });
   });
   if (tooMany) return;
   for (const index of laterOverlapping(spans)) {
@@ -210,6 +217,23 @@ function timeIssue(value: string | null, path: string, add: Add): number | null 
     return null;
   }
   return toMinutes(value);
+}
+
+/** INVALID_REPEAT / INVALID_DATE for the window's rota; its (every, anchor) when sound, else null. */
+function repeatIssues(window: WindowValues, wp: string, add: Add): Rota | null {
+  const every = window.repeatEveryWeeks ?? 1;
+  if (!Number.isInteger(every) || every < MIN_REPEAT_WEEKS || every > MAX_REPEAT_WEEKS) {
+    add(`${wp}.repeatEveryWeeks`, "INVALID_REPEAT", `Repeat every ${MIN_REPEAT_WEEKS} to ${MAX_REPEAT_WEEKS} weeks (1 is every week).`);
+    return null;
+  }
+  const anchor = window.repeatAnchor ?? null;
+  if (!dateIssue(anchor, `${wp}.repeatAnchor`, add)) return null;
+  if (every === 1) return [1, null]; // a weekly window counts from nothing: the server drops its anchor
+  if (!anchor) {
+    add(`${wp}.repeatAnchor`, "INVALID_REPEAT", `Choose the week the rota starts from: a window repeating every ${every} weeks needs it.`);
+    return null;
+  }
+  return [every, anchor];
 }
 
 function dateIssue(value: string | null, path: string, add: Add): boolean {
@@ -234,10 +258,11 @@ function overlap(earlier: Span, later: Span): boolean {
   // Effective ranges are inclusive; null is unbounded on that side.
   const starts = [earlier.effectiveFrom, later.effectiveFrom].filter((d): d is string => !!d);
   const ends = [earlier.effectiveTo, later.effectiveTo].filter((d): d is string => !!d);
-  if (!starts.length || !ends.length) return true;
-  const maxStart = starts.reduce((a, b) => (a > b ? a : b));
-  const minEnd = ends.reduce((a, b) => (a < b ? a : b));
-  return maxStart <= minEnd;
+  const maxStart = starts.length ? starts.reduce((a, b) => (a > b ? a : b)) : null;
+  const minEnd = ends.length ? ends.reduce((a, b) => (a < b ? a : b)) : null;
+  if (maxStart !== null && minEnd !== null && maxStart > minEnd) return false;
+  // Windows of different weeks of a rota never work on one date, so they may share the clock.
+  return rotasMeet(earlier.rota, later.rota, maxStart, minEnd);
 }
 
 /** The form's issues keyed by path (first message wins), for rendering under fields. */

@@ -22,6 +22,9 @@ export interface WindowJson {
   priority: number;
   effectiveFrom: string | null;
   effectiveTo: string | null;
+  /** Works every N weeks (1–8; 1 = every week) from repeatAnchor's Monday-based week (required when N > 1). */
+  repeatEveryWeeks?: number;
+  repeatAnchor?: string | null;
 }
 
 export interface DayJson {
@@ -39,6 +42,8 @@ export interface StoredRule {
   priority: number;
   effectiveFrom: string | null;
   effectiveTo: string | null;
+  repeatEveryWeeks?: number;
+  repeatAnchor?: string | null;
   isActive: boolean;
   timezone: string;
   breaks: (BreakJson & { id: string })[];

@@ -1,14 +1,15 @@
-// One work window of a day: its hours, slot length, breaks, and (under "Advanced") priority and dates.
+// One work window of a day: its hours, slot length, breaks, and (under "Advanced") priority, dates and rota.
 import { DeleteOutlined } from "@ant-design/icons";
 import { Alert, Button, Collapse, DatePicker, InputNumber, Select } from "antd";
 import { useState } from "react";
-import { Controller, type Control } from "react-hook-form";
+import { Controller, useWatch, type Control } from "react-hook-form";
 import dayjs from "../../../lib/dayjs";
 import { SLOT_INTERVALS } from "../../../lib/schema";
 import { DAY_LONG } from "../days";
 import { Field, useFeedback } from "../feedback";
 import { MAX_PRIORITY, MIN_PRIORITY, type ScheduleFormValues, type WindowValues } from "../schema";
 import BreakFields from "./BreakFields";
+import RepeatFields from "./RepeatFields";
 import TimeRangeField from "./TimeRangeField";
 
 export default function WindowFields(props: {
@@ -23,8 +24,15 @@ export default function WindowFields(props: {
   const { control, dayIndex: d, windowIndex: w, disabled } = props;
   const prefix = `days.${d}.windows.${w}` as const;
   const feedback = useFeedback();
-  const advancedStatus = feedback.at(`${prefix}.priority`, `${prefix}.effectiveFrom`, `${prefix}.effectiveTo`).validateStatus;
+  const advancedStatus = feedback.at(
+    `${prefix}.priority`,
+    `${prefix}.effectiveFrom`,
+    `${prefix}.effectiveTo`,
+    `${prefix}.repeatEveryWeeks`,
+    `${prefix}.repeatAnchor`,
+  ).validateStatus;
   const [advancedOpen, setAdvancedOpen] = useState(false);
+  const repeatEvery = useWatch({ control, name: `${prefix}.repeatEveryWeeks` }) ?? 1;
   const label = `${DAY_LONG[d]} window ${w + 1}`;
   // SLOT_SHORTER_THAN_SERVICE: a short note under the slot length, the whole explanation across the window.
   const intervalFeedback = feedback.at(`${prefix}.slotIntervalMinutes`);
@@ -91,7 +99,12 @@ export default function WindowFields(props: {
         items={[
           {
             key: "advanced",
-            label: <span className={advancedStatus ? `text-${advancedStatus}` : undefined}>Advanced</span>,
+            label: (
+              <span className={advancedStatus ? `text-${advancedStatus}` : undefined}>
+                Advanced
+                {repeatEvery > 1 && <span className="rota-badge" data-testid={`window-${d}-${w}-rota-badge`}>{`every ${repeatEvery} weeks`}</span>}
+              </span>
+            ),
             children: (
               <div className="advanced">
                 <Field names={[`${prefix}.priority`]} label="Priority" htmlFor={`window-${d}-${w}-priority`}>
@@ -117,6 +130,7 @@ export default function WindowFields(props: {
                 <p className="muted advanced-hint">
                   Where windows overlap, the higher priority wins. Dates are inclusive; empty means no limit.
                 </p>
+                <RepeatFields control={control} dayIndex={d} windowIndex={w} disabled={disabled} />
               </div>
             ),
           },
