@@ -727,7 +727,7 @@ def main() -> None:
         default=[8, 16, 32],
         help="the other client counts measured for the plot (part 1)",
     )
-    parser.add_argument("--seconds", type=float, default=8.0, help="load time per design and point (part 1)")
+    parser.add_argument("--seconds", type=float, default=6.0, help="load time per design and point (part 1)")
     parser.add_argument("--choices", type=int, default=3, help="earliest free slots a client picks from")
     parser.add_argument("--server-log", metavar="PATH", help="keep gunicorn's log in this file (part 1)")
     parser.add_argument(

@@ -105,6 +105,8 @@ def part_search(args: argparse.Namespace) -> tuple[dict[str, dict[int, list[floa
     data = seed_search(random.Random(7))
     Clinic.objects.filter(pk=data.clinic_id).update(is_public=True)  # anonymous GETs, no token to manage
     sites = subsets(data.clinic_id)
+    # The per-user rate limit stays in the path (one upsert a request) but never refuses the bench's client.
+    os.environ["MEDIC_THROTTLE_SEARCH"] = "1000000/min"
     figures: dict[str, dict[int, list[float]]] = {}
     answers: dict[str, list[tuple[int, str]]] = {}
     designs = (

@@ -121,5 +121,5 @@ def token_failed(request: HttpRequest) -> None:
     AxesProxyHandler.user_login_failed(sender=TooManyAttempts, credentials={}, request=request)
     if getattr(request, "axes_locked_out", False):
         # The answer is this 429 already: axes' middleware need not swap it for its own.
-        request.axes_locked_out = False
+        request.axes_locked_out = False  # type: ignore[attr-defined]  # an attribute axes adds
         raise TooManyAttempts(request)

@@ -200,9 +200,10 @@ MEDIC_HOLD_MINUTES = env.int("MEDIC_HOLD_MINUTES", default=10)
 # Holds and confirms try their fast path first (appointments.services.fast_hold); off = the full path alone
 # (what `make bench` compares it with).
 MEDIC_FAST_BOOKING = env.bool("MEDIC_FAST_BOOKING", default=True)
-# A schedule preview that would hold more slots than this is refused (an error at dateRange): a year of
-# 5-minute slots all day is ~100k slots and 11 MB. The schedule page previews 1 or 4 weeks (≤ ~8k).
-MEDIC_PREVIEW_MAX_SLOTS = env.int("MEDIC_PREVIEW_MAX_SLOTS", default=20_000)
+# A schedule preview that would hold more slots than this is refused (an error at dateRange, the default
+# week previewed instead): a year of 5-minute slots all day is ~100k slots and 11 MB, a year of 11 hours a
+# day at 10 minutes ~24k. The schedule page previews 1 or 4 weeks (at most ~8k).
+MEDIC_PREVIEW_MAX_SLOTS = env.int("MEDIC_PREVIEW_MAX_SLOTS", default=30_000)
 # How long an Idempotency-Key's first answer is replayed; older ones are pruned hourly (appointments.tasks).
 MEDIC_IDEMPOTENCY_HOURS = env.int("MEDIC_IDEMPOTENCY_HOURS", default=24)
 INERTIA_VERSION = "1"
@@ -268,7 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "preview": env.str("MEDIC_THROTTLE_PREVIEW", default="120/min") or None,
         "availability": env.str("MEDIC_THROTTLE_AVAILABILITY", default="300/min") or None,
-        "explain": env.str("MEDIC_THROTTLE_EXPLAIN", default="300/min") or None,
+        "explain": env.str("MEDIC_THROTTLE_EXPLAIN", default="600/min") or None,  # a month: a call a day
         "search": env.str("MEDIC_THROTTLE_SEARCH", default="120/min") or None,
         "holds": env.str("MEDIC_THROTTLE_HOLDS", default="900/min") or None,
     },

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from appointments import closures as closure_services
 from appointments.availability import for_doctor
 from appointments.availability.search import stamps
-from appointments.models import Appointment, ActorType, Status
+from appointments.models import ActorType, Appointment, Status
 from appointments.services import Actor
 from appointments.tests.conftest import ATHENS, hold_body, local
 from appointments.tests.factories import AppointmentFactory
@@ -37,9 +37,11 @@ NOW = datetime(2030, 12, 20, 9, 0, tzinfo=UTC)  # the engine's "now": both dates
 
 
 @pytest.fixture
-def greek(db: None) -> DemoHandles:
+def greek(demo: DemoHandles) -> DemoHandles:
     """The demo data as seed_demo leaves it: the demo clinic closes on Greek public holidays."""
-    return DemoHandles.load(holidays=True)
+    fresh = DemoHandles.load(holidays=True)
+    demo.clinic.refresh_from_db()
+    return fresh
 
 
 def _starts(doctor, service: AppointmentType, d: date, now: datetime = NOW) -> list[str]:
@@ -86,7 +88,7 @@ def test_engine_inputs_queries_do_not_grow_per_doctor(greek) -> None:
     lo, hi = datetime(2031, 1, 1, tzinfo=UTC), datetime(2031, 1, 31, tzinfo=UTC)
     with CaptureQueriesContext(connection) as one:
         schedule_inputs([greek.doctor.pk], Scope().request_filter(), lo, hi)
-    extra = [DoctorFactory(clinic=greek.clinic).pk for _ in range(4)]
+    extra = [DoctorFactory.create(clinic=greek.clinic).pk for _ in range(4)]
     with CaptureQueriesContext(connection) as five:
         inputs = schedule_inputs([greek.doctor.pk, *extra], Scope().request_filter(), lo, hi)
     assert len(one) == len(five)
@@ -100,12 +102,14 @@ def test_closed_span_removes_rule_slots_but_not_openings() -> None:
     monday = date(2031, 1, 6)
     w = slots.Window(1, time(9), time(12), 60)
     lo, hi = slots.day_bounds(ATHENS, monday, monday)
-    opening = slots.Opening(lo + 10 * 3600 - 2 * 3600, lo + 11 * 3600 - 2 * 3600, 30)  # 08:00–09:00 UTC+2
+    opening = slots.Opening(lo + 10 * 3600, lo + 11 * 3600, 30)  # 10:00–11:00, inside the window
     days = slots.expand([w], ATHENS, monday, monday, openings=[opening], closed=[(lo, hi)])
     assert [(ws.kind, [s.start_local for s in ws.slots]) for d in days for ws in d.windows] == [
         ("rule", []),
-        ("opening", ["08:00", "08:30"]),
+        ("opening", ["10:00", "10:30"]),
     ]
+    blocked = slots.expand([w], ATHENS, monday, monday, openings=[opening], blocked=[(lo, hi)])
+    assert all(not ws.slots for d in blocked for ws in d.windows)  # time off takes both
 
 
 # --- availability, hold, explain, preview -------------------------------------------------------------------
@@ -160,11 +164,15 @@ def test_a_custom_closure_removes_availability(demo, hours, consult) -> None:
 
 def test_a_hold_on_a_closed_day_is_refused(demo, hours, consult, patient_api: APIClient, day) -> None:
     ClinicClosure.objects.create(clinic=demo.clinic, date=day, kind="custom", name="Clinic training day")
-    response = patient_api.post("/api/appointments/holds", hold_body(demo, consult, local(day, "10:00")))
+    response = patient_api.post(
+        "/api/appointments/holds", hold_body(demo, consult, local(day, "10:00")), format="json"
+    )
     assert response.status_code == 422, response.content
     assert response.json()["errors"][0]["code"] == "SLOT_NOT_AVAILABLE"
     ClinicClosure.objects.filter(clinic=demo.clinic).delete()
-    response = patient_api.post("/api/appointments/holds", hold_body(demo, consult, local(day, "10:00")))
+    response = patient_api.post(
+        "/api/appointments/holds", hold_body(demo, consult, local(day, "10:00")), format="json"
+    )
     assert response.status_code == 201, response.content
 
 
@@ -206,7 +214,7 @@ def test_preview_warns_of_a_closure_in_the_week(greek) -> None:
 
 def _booked(demo, consult: AppointmentType, d: date, hhmm: str) -> Appointment:
     start = local(d, hhmm)
-    return AppointmentFactory(
+    return AppointmentFactory.create(
         appointment_type=consult,
         doctor=demo.doctor,
         patient=demo.patient,

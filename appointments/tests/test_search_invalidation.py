@@ -1,6 +1,6 @@
 """Every kind of write that changes availability moves the doctor's stamp (database triggers), so the clinic
 search's read model never answers from before it: bookings, cancellations, moves, rules, breaks, time off,
-openings and service changes; and time alone frees a hold that ran out."""
+openings, clinic closures and service changes; and time alone frees a hold that ran out."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from appointments.availability.search import stamps
 from appointments.models import Appointment, Status
 from appointments.services import SYSTEM, HoldRequest
 from appointments.tests.factories import AppointmentFactory
-from medic.clinic.models import AppointmentType, Clinic, Doctor
+from medic.clinic.models import AppointmentType, Clinic, ClinicClosure, Doctor
 from medic.clinic.tests.factories import AppointmentTypeFactory, ClinicFactory, DoctorFactory, PatientFactory
 from scheduling.models import AvailabilityException, ScheduleRule, ScheduleRuleBreak
 from scheduling.tests.factories import AvailabilityExceptionFactory, ScheduleRuleFactory
@@ -132,6 +132,12 @@ def test_time_off_takes_its_starts_out_and_an_opening_adds(clinic: Clinic, day: 
         slot_interval_minutes=30,
     )
     assert _starts(clinic, day)[-1] == "18:30"
+
+
+def test_a_clinic_closure_takes_the_day_out(clinic: Clinic, day: date) -> None:
+    assert _starts(clinic, day)
+    ClinicClosure.objects.create(clinic=clinic, date=day, name="Training day")
+    assert _starts(clinic, day) == []
 
 
 def test_a_service_change_applies_at_once(clinic: Clinic, day: date) -> None:

@@ -1,6 +1,6 @@
 """The clinic search over its read model answers exactly what the plain search (`earliest_across_baseline`)
-answers: random schedules in three zones around DST changes, time off, openings, bookings and holds, read
-cold, warm, later (notice and hold expiry moving) and after writes."""
+answers: random schedules in three zones around DST changes, time off, openings, clinic closures, bookings and
+holds, read cold, warm, later (notice and hold expiry moving) and after writes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from appointments.availability import search
 from appointments.availability.baseline import earliest_across_baseline
 from appointments.models import Appointment, Status
 from appointments.tests.factories import AppointmentFactory, BookableResourceFactory
-from medic.clinic.models import AppointmentType, Clinic, Doctor
+from medic.clinic.models import AppointmentType, Clinic, ClinicClosure, Doctor
 from medic.clinic.tests.factories import (
     AppointmentTypeFactory,
     ClinicFactory,
@@ -68,6 +68,12 @@ def _clinic(rng: random.Random, zone: str, around: date, now: datetime) -> Clini
         _hours(rng, doctor, services, around)
         _exceptions(rng, doctor, services, around)
         _bookings(rng, doctor, services, patient, around, now)
+    if rng.random() < 0.4:  # a day the clinic closes, and sometimes its public holidays
+        ClinicClosure.objects.create(
+            clinic=clinic, date=around + timedelta(days=rng.randint(-1, 2)), name="Off"
+        )
+    if rng.random() < 0.3:
+        Clinic.objects.filter(pk=clinic.pk).update(holiday_country="GR")
     if rng.random() < 0.3:  # a one-seat resource the first service needs: always computed afresh
         service = AppointmentType.objects.filter(doctor__clinic=clinic).order_by("pk").first()
         assert service is not None

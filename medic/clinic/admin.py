@@ -31,6 +31,7 @@ from medic.clinic.models import (
     StaffMembership,
     User,
     holiday_countries,
+    validate_holiday_subdivision,
 )
 
 admin.site.site_header = "Medic administration"
@@ -146,6 +147,12 @@ class ClinicForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         clinic = self.instance
+        try:  # before the closures below are computed with it (the model's own clean comes later)
+            validate_holiday_subdivision(
+                data.get("holiday_country") or "", data.get("holiday_subdivision") or ""
+            )
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
         if (
             clinic.pk
             and not self.errors

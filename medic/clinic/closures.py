@@ -78,7 +78,13 @@ def public_holidays(country: str, subdivision: str, year: int) -> tuple[tuple[da
         return ()
     import holidays
 
-    calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    except NotImplementedError:  # a code this version of the package no longer knows: its holidays are none
+        if not subdivision:
+            return ()
+        subdivision = ""  # a region it dropped: the national holidays still apply
+        calendar = holidays.country_holidays(country, years=year)
     languages = getattr(calendar, "supported_languages", ()) or ()
     english = next(
         (lang for lang in ("en_US", "en_GB", *languages) if lang in languages and lang.startswith("en")), None

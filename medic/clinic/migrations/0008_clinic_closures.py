@@ -179,5 +179,5 @@ class Migration(migrations.Migration):
                 violation_error_message="A closure of the clinic's own needs a name.",
             ),
         ),
-        migrations.RunSQL(STAMP_TRIGGERS, STAMP_TRIGGERS_BACKWARD),
+        migrations.RunSQL(tuple(STAMP_TRIGGERS), tuple(STAMP_TRIGGERS_BACKWARD)),
     ]

@@ -9,6 +9,7 @@ import dayjs from "../../lib/dayjs";
 import { describeScope } from "../../lib/scope";
 import { addDays, todayIn } from "../../lib/time";
 import { useDeleteException, useExceptions } from "./api";
+import ClinicClosures from "./ClinicClosures";
 import DeleteAffectedModal from "./DeleteAffectedModal";
 import ExceptionFormModal from "./ExceptionFormModal";
 import type { AffectedAnswer } from "../../lib/types";
@@ -28,6 +29,7 @@ export default function TimeOffTab({ doctorId, timezone }: { doctorId: string; t
   const today = todayIn(timezone);
   const range = useMemo(() => ({ start: addDays(today, -30), end: addDays(today, 365) }), [today]);
   const exceptions = useExceptions(doctorId, range);
+  const coming = useMemo(() => ({ start: today, end: addDays(today, 365) }), [today]);
   const refdata = useRefData(doctorId);
   const remove = useDeleteException(doctorId);
   // null: closed; "new": adding; an id: editing that entry (read from the query, not copied here).
@@ -102,6 +104,7 @@ export default function TimeOffTab({ doctorId, timezone }: { doctorId: string; t
           },
         ]}
       />
+      <ClinicClosures doctorId={doctorId} range={coming} />
       {refusal && refusedId && (
         <DeleteAffectedModal
           what={refused?.kind === "available" ? "this opening" : "this time off"}

@@ -54,3 +54,21 @@ export function useDeleteException(doctorId: string) {
     onSuccess: invalidate,
   });
 }
+
+/** A day the doctor's clinic is closed (a public holiday of its calendar, or its own closure): read-only here,
+ * the clinic's staff manage closures at the front desk. */
+export interface ClinicClosure {
+  date: string;
+  name: string;
+  source: "holiday" | "custom";
+  label: string;
+}
+
+export function useClosures(doctorId: string, range: { start: string; end: string }) {
+  return useQuery({
+    queryKey: scheduleKeys.calendar(doctorId, "closures", range),
+    queryFn: ({ signal }) =>
+      apiFetch<{ closures: ClinicClosure[] }>(`${SCHEDULE_API}/closures`, { query: { doctorId, ...range }, signal }),
+    select: (data) => data.closures,
+  });
+}
