@@ -62,7 +62,7 @@ run: $(VENV)/.runtime db frontend seed ## install, build, start the database, mi
 
 test: install frontend ## the whole suite: Vitest, then pytest on real PostgreSQL (browser tests included)
 	cd frontend && npm test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install frontend/node_modules/.package-lock.json ## ruff check + format check, mypy, ESLint on the front end
 	$(BIN)/ruff check .
@@ -77,7 +77,7 @@ format: install ## apply ruff's fixes and formatting
 bench: install ## benchmarks (figures go in issue notes)
 	$(BIN)/python -m bench.bench_slots
 	$(BIN)/python -m bench.bench_upsert
-	$(BIN)/python -m bench.bench_booking
+	$(BIN)/python -m bench.bench_booking --part http
 	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_desk
 

@@ -275,7 +275,7 @@ REST_FRAMEWORK = {
     },
     # How many proxies in front set X-Forwarded-For: 0 = use the connection's address (a client cannot
     # dodge its limit by sending the header itself).
-    "NUM_PROXIES": env.int("MEDIC_NUM_PROXIES", default=0),
+    "NUM_PROXIES": env.int("MEDIC_PROXY_COUNT", default=0),
 }
 
 SPECTACULAR_SETTINGS = {

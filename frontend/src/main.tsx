@@ -7,10 +7,11 @@ import PageShell from "./pages/PageShell";
 import type { SchedulePageProps } from "./pages/Schedule";
 import "./styles.css";
 
-// The app has one page. It and the Ant Design it uses are a chunk of their own, which the layout preloads
-// beside this one (inertia_layout.html); this entry (React, Inertia, TanStack Query) paints the page's frame
-// at once and the page replaces it when its chunk has run.
-const ThemedSchedule = lazy(() => import("./pages/ThemedSchedule"));
+// The app has one page. It and the Ant Design it uses are a chunk of their own, requested as soon as this
+// module runs (in parallel with React rendering the frame), so the entry paints the page's frame at once and
+// the page replaces it when its chunk has run.
+const themedSchedule = import("./pages/ThemedSchedule");
+const ThemedSchedule = lazy(() => themedSchedule);
 function Schedule(props: SchedulePageProps) {
   return (
     <Suspense fallback={<PageShell />}>

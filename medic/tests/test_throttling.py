@@ -82,7 +82,7 @@ def test_signed_out_callers_are_counted_per_address(demo, rates) -> None:
     url = f"/api/doctors/{demo.doctor.pk}/availability?appointmentTypeId={consult.pk}"
     first, second = APIClient(REMOTE_ADDR="10.0.0.1"), APIClient(REMOTE_ADDR="10.0.0.2")
     assert first.get(url).status_code == 200
-    # X-Forwarded-For is not trusted unless MEDIC_NUM_PROXIES says a proxy sets it.
+    # X-Forwarded-For is not trusted unless MEDIC_PROXY_COUNT says a proxy sets it.
     _assert_throttled(first.get(url, HTTP_X_FORWARDED_FOR="10.9.9.9"))
     assert second.get(url).status_code == 200
 

@@ -730,8 +730,18 @@ def test_typed_window_rules_report_at_the_windows_paths() -> None:
 
 
 def test_typed_window_rules_skip_what_is_not_known() -> None:
-    unknown = dict(slot_interval_minutes=None, priority=None, effective_from=None, effective_to=None)
-    assert check_window("w", work_start=None, work_end=time(9), **unknown) == []
+    assert (
+        check_window(
+            "w",
+            work_start=None,
+            work_end=time(9),
+            slot_interval_minutes=None,
+            priority=None,
+            effective_from=None,
+            effective_to=None,
+        )
+        == []
+    )
 
 
 def test_typed_breaks_are_checked_against_the_window_only_when_its_hours_are_known() -> None:
