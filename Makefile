@@ -62,7 +62,7 @@ run: $(VENV)/.runtime db frontend seed ## install, build, start the database, mi
 
 test: install frontend ## the whole suite: Vitest, then pytest on real PostgreSQL (browser tests included)
 	cd frontend && npm test
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2
 
 lint: install frontend/node_modules/.package-lock.json ## ruff check + format check, mypy, ESLint on the front end
 	$(BIN)/ruff check .
