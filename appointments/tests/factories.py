@@ -7,7 +7,7 @@ line. Tests of the booking rules themselves go through `services` or the API ins
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import factory
 
@@ -19,8 +19,9 @@ from appointments.models import (
     ResourceClaim,
     Status,
 )
-from medic.clinic.models import AppointmentType
-from medic.clinic.tests.factories import AppointmentTypeFactory, ClinicFactory, PatientFactory
+from medic.clinic.models import AppointmentType, Clinic, Doctor
+from medic.clinic.tests.factories import AppointmentTypeFactory, ClinicFactory, DoctorFactory, PatientFactory
+from scheduling.models import ScheduleRule
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory[Appointment]):
@@ -100,3 +101,22 @@ class ResourceClaimFactory(factory.django.DjangoModelFactory[ResourceClaim]):
     seat = 1
     starts_at = factory.SelfAttribute("appointment.starts_at")
     ends_at = factory.SelfAttribute("appointment.ends_at")
+
+
+def doctor_offering(clinic: Clinic, resource: BookableResource) -> tuple[Doctor, AppointmentType]:
+    """A doctor working 09:00–17:00 every day whose 30-minute service needs `resource`."""
+    doctor = DoctorFactory.create(clinic=clinic)
+    ScheduleRule.objects.bulk_create(
+        ScheduleRule(
+            doctor=doctor,
+            timezone="Europe/Athens",
+            day_of_week=d,
+            work_start_local=time(9),
+            work_end_local=time(17),
+            slot_interval_minutes=30,
+        )
+        for d in range(1, 8)
+    )
+    service = AppointmentTypeFactory.create(doctor=doctor, duration_minutes=30)
+    resource.appointment_types.add(service)
+    return doctor, service

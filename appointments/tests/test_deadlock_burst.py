@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -15,35 +15,16 @@ from rest_framework.test import APIClient
 from appointments import services
 from appointments.models import ACTIVE_STATUSES, ActorType, Appointment, BookableResource, ResourceClaim
 from appointments.tests.conftest import iso, local
+from appointments.tests.factories import doctor_offering
 from medic.clinic.models import AppointmentType, Doctor, Patient
-from medic.clinic.tests.factories import AppointmentTypeFactory, DoctorFactory, PatientFactory
+from medic.clinic.tests.factories import PatientFactory
 from medic.testing import outcomes, run_at_once
-from scheduling.models import ScheduleRule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 3  # bounded: a few bursts of 24 holds each
 TIMES = ("10:00", "10:30", "11:00", "11:30")
 REFUSALS = {"SLOT_TAKEN", "SLOT_NOT_AVAILABLE", "RESOURCE_UNAVAILABLE"}
-
-
-def _doctor_needing(clinic, resource: BookableResource) -> tuple[Doctor, AppointmentType]:
-    """A doctor working 09:00-17:00 every day whose 30-minute service needs `resource`."""
-    doctor = DoctorFactory.create(clinic=clinic)
-    ScheduleRule.objects.bulk_create(
-        ScheduleRule(
-            doctor=doctor,
-            timezone="Europe/Athens",
-            day_of_week=d,
-            work_start_local=time(9),
-            work_end_local=time(17),
-            slot_interval_minutes=30,
-        )
-        for d in range(1, 8)
-    )
-    service = AppointmentTypeFactory.create(doctor=doctor, duration_minutes=30)
-    resource.appointment_types.add(service)
-    return doctor, service
 
 
 def _hold_job(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Callable[[], Appointment]:
@@ -70,7 +51,7 @@ def _assert_one_claim_at_a_time(room: BookableResource) -> None:
 
 
 def test_a_burst_of_holds_sharing_a_one_seat_resource_never_deadlocks(demo, room, day) -> None:
-    (first, first_service), (second, second_service) = (_doctor_needing(demo.clinic, room) for _ in "ab")
+    (first, first_service), (second, second_service) = (doctor_offering(demo.clinic, room) for _ in "ab")
     for n in range(ROUNDS):
         the_day = day + timedelta(days=n)
         jobs: list[Callable[[], object]] = [
@@ -90,7 +71,7 @@ def test_a_burst_of_holds_sharing_a_one_seat_resource_never_deadlocks(demo, room
 
 
 def test_the_burst_over_http_answers_409_or_422_and_never_500(demo, room, day) -> None:
-    (first, first_service), (second, second_service) = (_doctor_needing(demo.clinic, room) for _ in "ab")
+    (first, first_service), (second, second_service) = (doctor_offering(demo.clinic, room) for _ in "ab")
     statuses: list[tuple[int, str | None]] = []
 
     def job_for(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Callable[[], None]:

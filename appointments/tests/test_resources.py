@@ -20,6 +20,7 @@ from appointments.models import (
     ResourceClaim,
 )
 from appointments.tests.conftest import iso, local
+from appointments.tests.factories import doctor_offering
 from medic.clinic.models import AppointmentType, Doctor
 from medic.clinic.tests.factories import AppointmentTypeFactory, DoctorFactory, PatientFactory
 from medic.errors import Conflict, Gone
@@ -27,25 +28,6 @@ from medic.testing import outcomes, run_at_once
 from scheduling.models import ScheduleRule
 
 HOLDS = "/api/appointments/holds"
-
-
-def doctor_offering(clinic, resource: BookableResource) -> tuple[Doctor, AppointmentType]:
-    """A doctor working 09:00–17:00 every day whose 30-minute service needs `resource`."""
-    doctor = DoctorFactory.create(clinic=clinic)
-    ScheduleRule.objects.bulk_create(
-        ScheduleRule(
-            doctor=doctor,
-            timezone="Europe/Athens",
-            day_of_week=d,
-            work_start_local=time(9),
-            work_end_local=time(17),
-            slot_interval_minutes=30,
-        )
-        for d in range(1, 8)
-    )
-    service = AppointmentTypeFactory.create(doctor=doctor, duration_minutes=30)
-    resource.appointment_types.add(service)
-    return doctor, service
 
 
 def hold(doctor: Doctor, service: AppointmentType, starts_at: datetime) -> Appointment:
