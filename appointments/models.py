@@ -186,6 +186,10 @@ class Appointment(models.Model):
         return self.status == Status.HELD and self.hold_expires_at is not None and self.hold_expires_at <= now
 
 
+# The audit events that change an appointment's notice version (`appointments.notifications`).
+VERSION_EVENT_KINDS = ("rescheduled", "cancelled")
+
+
 class AppointmentEvent(models.Model):
     """One change to an appointment: who, what, when, before and after. Append-only, in the database."""
 

@@ -30,15 +30,24 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func, Value
 from django.template.loader import render_to_string
+from procrastinate.types import JobToDefer, JSONValue
+from psycopg.types.json import Jsonb
 
-from appointments.models import ActorType, Appointment, AppointmentEvent, Notice, NoticeKind, Status
+from appointments.models import (
+    VERSION_EVENT_KINDS,
+    ActorType,
+    Appointment,
+    AppointmentEvent,
+    Notice,
+    NoticeKind,
+    Status,
+)
 from appointments.selectors import utcnow
 from medic.clinic.models import User
 
 logger = logging.getLogger(__name__)
 
 # The audit events that make an earlier notice wrong (see the module docstring).
-VERSION_EVENT_KINDS = ("rescheduled", "cancelled")
 
 PATIENT_KINDS = (NoticeKind.CONFIRMED, NoticeKind.RESCHEDULED, NoticeKind.CANCELLED, NoticeKind.REMINDER)
 STAFF_KINDS = (NoticeKind.STAFF_BOOKED, NoticeKind.STAFF_CANCELLED)
@@ -82,23 +91,60 @@ def silenced() -> Iterator[None]:
         _SILENT.reset(token)
 
 
-def notify_after_commit(a: Appointment, kind: str, actor_type: str) -> None:
-    """Queue the notices of a change once the caller's transaction commits (never for a rolled-back one):
-    the patient's, and the clinic staff's when the patient booked or cancelled themself."""
-    if _SILENT.get():
-        return
-    from appointments import tasks  # tasks imports the services, which import this module
-
-    version = notice_version(a.pk)
+def _notice_kinds(kind: str, actor_type: str) -> list[str]:
+    """The patient's notice of a change, and the clinic staff's when the patient booked or cancelled
+    themself."""
     kinds = [kind]
     if actor_type == ActorType.PATIENT and kind == NoticeKind.CONFIRMED:
         kinds.append(NoticeKind.STAFF_BOOKED)
     if actor_type == ActorType.PATIENT and kind == NoticeKind.CANCELLED:
         kinds.append(NoticeKind.STAFF_CANCELLED)
-    for k in kinds:
-        transaction.on_commit(
-            partial(tasks.send_notice.defer, appointment_id=str(a.pk), kind=str(k), version=version)
+    return kinds
+
+
+def _notice_jobs(a: Appointment, kind: str, actor_type: str, version: int) -> list[dict[str, JSONValue]]:
+    kinds = _notice_kinds(kind, actor_type)
+    return [{"appointment_id": str(a.pk), "kind": str(k), "version": version} for k in kinds]
+
+
+def notify_after_commit(a: Appointment, kind: str, actor_type: str) -> None:
+    """Queue the notices of a change once the caller's transaction commits (never for a rolled-back one):
+    one job per notice, all in one statement."""
+    if _SILENT.get():
+        return
+    from appointments import tasks  # tasks imports the services, which import this module
+
+    jobs = _notice_jobs(a, kind, actor_type, notice_version(a.pk))
+    transaction.on_commit(partial(tasks.send_notice.batch_defer, *jobs))
+
+
+# Procrastinate's own way in (its `defer_jobs` query), for a statement that queues jobs with its write.
+QUEUE_JOBS_SQL = "procrastinate_defer_jobs_v1(%s::procrastinate_job_to_defer_v1[])"
+
+
+def notice_jobs_param(a: Appointment, kind: str, actor_type: str, version: int) -> list[JobToDefer] | None:
+    """The parameter of `QUEUE_JOBS_SQL` that queues the notices of a change in the same statement as the
+    change itself (committed with it, or not at all); None when notices are silenced."""
+    if _SILENT.get():
+        return None
+    from appointments import tasks  # tasks imports the services, which import this module
+
+    deferrer = tasks.send_notice.configure()
+    out = []
+    for kwargs in _notice_jobs(a, kind, actor_type, version):
+        job = deferrer.make_new_job(**kwargs)
+        out.append(
+            JobToDefer(
+                queue_name=job.queue,
+                task_name=job.task_name,
+                priority=job.priority,
+                lock=job.lock,
+                queueing_lock=job.queueing_lock,
+                args=Jsonb(job.task_kwargs),  # type: ignore[arg-type]
+                scheduled_at=job.scheduled_at,
+            )
         )
+    return out
 
 
 # --- deciding and sending -----------------------------------------------------------------------------------

@@ -6,16 +6,27 @@ import functools
 import re
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet
 
-from appointments.models import Appointment, BookableResource
-from medic.clinic.models import AppointmentType, Clinic, Doctor, Patient, StaffMembership, User
+from appointments.models import VERSION_EVENT_KINDS, Appointment, AppointmentEvent, BookableResource
+from medic import rows
+from medic.clinic.models import (
+    AppointmentType,
+    Clinic,
+    ClinicClosure,
+    Doctor,
+    Patient,
+    StaffMembership,
+    User,
+)
 from medic.clinic.permissions import AnyUser, staff_clinic_ids
-from scheduling.models import DoctorSchedule
+from scheduling.models import AvailabilityException, DoctorSchedule
+from scheduling.scope import Scope
 
 
 def utcnow() -> datetime:
@@ -35,35 +46,115 @@ def offered_service(doctor: Doctor, appointment_type_id: uuid.UUID) -> Appointme
     return AppointmentType.objects.filter(pk=appointment_type_id, doctor=doctor, is_active=True).first()
 
 
-def service_for_fast_hold(doctor_id: uuid.UUID, appointment_type_id: uuid.UUID) -> AppointmentType | None:
-    """`offered_service` of an active doctor (with the doctor and clinic) and, in the same query, what the
-    hold's fast path decides on: `schedule_version` (None before the first save of the doctor's schedule),
-    `staff_user_ids` (the logins of the clinic's staff), `needs_resources` (an active resource may have to
-    be claimed) and `doctor_location_ids`."""
-    return _services_for_fast_hold().filter(pk=appointment_type_id, doctor_id=doctor_id).first()
+@dataclass(frozen=True, slots=True)
+class HoldFacts:
+    """What the hold's fast path decides on, read in one statement (`hold_facts`)."""
+
+    service: AppointmentType  # with .doctor and .doctor.clinic
+    patient: Patient | None  # the caller's own patient row, locked until the transaction ends
+    schedule_version: int | None  # None before the first save of the doctor's schedule
+    staff_user_ids: list[uuid.UUID]  # the logins of the clinic's staff
+    needs_resources: bool  # an active resource may have to be claimed
+    doctor_location_ids: list[uuid.UUID]
+    # Time off and openings: kind, start, end (epoch seconds), interval, id, scope.
+    exceptions: list[tuple[str, int, int, int | None, uuid.UUID, Scope]]
+    closure_rows: tuple[tuple[str, date, str], ...]  # the clinic's own (kind, date, name) near the start
+
+
+FACTS_SLACK = timedelta(days=4)  # wider than any local day plus `schedule_inputs`' two days of slack
+
+
+def hold_facts(
+    user_id: uuid.UUID, doctor_id: uuid.UUID, appointment_type_id: uuid.UUID, starts_at: datetime
+) -> HoldFacts | None:
+    """An active service of an active doctor, with the doctor, the clinic, the caller's patient row (locked:
+    call inside a transaction) and, around `starts_at`, the doctor's time off and openings and the clinic's
+    own closure rows: one statement where the ORM took six, for the hold's fast path. None when there is no
+    such service."""
+    sql = _hold_facts_sql()
+    lo, hi = starts_at - FACTS_SLACK, starts_at + FACTS_SLACK
+    with rows.prepared_cursor() as cursor:
+        cursor.execute(sql, [user_id, hi, lo, lo.date(), hi.date(), appointment_type_id, doctor_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    service, at = rows.instance(AppointmentType, row, 0)
+    doctor, at = rows.instance(Doctor, row, at)
+    clinic, at = rows.instance(Clinic, row, at)
+    patient: Patient | None = None
+    if row[at] is not None:
+        patient = rows.instance(Patient, row, at)[0]
+    at += len(rows.attnames(Patient))
+    version, staff, needs_resources, locations, exceptions, closures = row[at : at + 6]
+    doctor.clinic = clinic
+    service.doctor = doctor
+    return HoldFacts(
+        service=service,
+        patient=patient,
+        schedule_version=version,
+        staff_user_ids=list(staff),
+        needs_resources=bool(needs_resources),
+        doctor_location_ids=list(locations),
+        exceptions=[
+            (
+                kind,
+                start,
+                end,
+                interval,
+                uuid.UUID(pk),
+                Scope(
+                    uuid.UUID(type_id) if type_id else None,
+                    uuid.UUID(location_id) if location_id else None,
+                    uuid.UUID(room_id) if room_id else None,
+                    mode,
+                ),
+            )
+            for kind, start, end, interval, pk, type_id, location_id, room_id, mode in exceptions
+        ],
+        closure_rows=tuple((kind, date.fromisoformat(day), name) for kind, day, name in closures),
+    )
 
 
 @functools.cache
-def _services_for_fast_hold() -> QuerySet[AppointmentType]:
-    """`service_for_fast_hold`'s query but its ids, built once per process: building the annotations costs
-    more than running the query, and a queryset is only ever cloned by `.filter()`, never changed."""
-    return (
-        AppointmentType.objects.select_related("doctor__clinic")
-        .filter(is_active=True, doctor__is_active=True)
-        .annotate(
-            schedule_version=Subquery(
-                DoctorSchedule.objects.filter(doctor_id=OuterRef("doctor_id")).values("version")
-            ),
-            staff_user_ids=_staff_of("doctor__clinic_id"),
-            needs_resources=Exists(
-                BookableResource.objects.filter(appointment_types=OuterRef("pk"), is_active=True)
-            ),
-            doctor_location_ids=ArraySubquery(
-                Doctor.locations.through.objects.filter(doctor_id=OuterRef("doctor_id")).values("location_id")
-            ),
-        )
-        .order_by()
-    )
+def _hold_facts_sql() -> str:
+    """`hold_facts`' statement, built once per process from the models' own tables and columns."""
+    resources = BookableResource.appointment_types.through._meta
+    resource_col = resources.get_field("bookableresource").column
+    type_col = resources.get_field("appointmenttype").column
+    locations = Doctor.locations.through._meta
+    doctor_col, location_col = locations.get_field("doctor").column, locations.get_field("location").column
+    t = {
+        m: m._meta.db_table
+        for m in (AppointmentType, Doctor, Clinic, Patient, DoctorSchedule, StaffMembership, BookableResource)
+    }
+    exceptions = AvailabilityException._meta.db_table
+    closures = ClinicClosure._meta.db_table
+    return f"""
+WITH p AS (SELECT * FROM "{t[Patient]}" WHERE "user_id" = %s FOR NO KEY UPDATE)
+SELECT {rows.columns(AppointmentType, "s")}, {rows.columns(Doctor, "d")}, {rows.columns(Clinic, "c")},
+       {rows.columns(Patient, "p")},
+       (SELECT v."version" FROM "{t[DoctorSchedule]}" v WHERE v."doctor_id" = d."id"),
+       ARRAY(SELECT m."user_id" FROM "{t[StaffMembership]}" m WHERE m."clinic_id" = c."id"),
+       EXISTS(SELECT 1 FROM "{resources.db_table}" x
+              JOIN "{t[BookableResource]}" r ON r."id" = x."{resource_col}"
+              WHERE x."{type_col}" = s."id" AND r."is_active"),
+       ARRAY(SELECT l."{location_col}" FROM "{locations.db_table}" l
+             WHERE l."{doctor_col}" = d."id"),
+       ARRAY(SELECT json_build_array(
+                 e."kind", EXTRACT(EPOCH FROM e."starts_at")::bigint, EXTRACT(EPOCH FROM e."ends_at")::bigint,
+                 e."slot_interval_minutes", e."id",
+                 e."appointment_type_id", e."location_id", e."room_id", e."consultation_mode")
+             FROM "{exceptions}" e
+             WHERE e."doctor_id" = d."id" AND e."starts_at" < %s AND e."ends_at" > %s
+             ORDER BY e."starts_at", e."id"),
+       ARRAY(SELECT json_build_array(k."kind", k."date", k."name") FROM "{closures}" k
+             WHERE k."clinic_id" = c."id" AND k."date" >= %s AND k."date" <= %s ORDER BY k."date")
+FROM "{t[AppointmentType]}" s
+JOIN "{t[Doctor]}" d ON d."id" = s."doctor_id"
+JOIN "{t[Clinic]}" c ON c."id" = d."clinic_id"
+LEFT JOIN p ON true
+WHERE s."id" = %s AND s."doctor_id" = %s AND s."is_active" AND d."is_active"
+"""  # noqa: S608 - our own tables and columns
 
 
 def _staff_of(clinic_ref: str) -> ArraySubquery:
@@ -146,23 +237,48 @@ def visible_appointment(user: AnyUser, appointment_id: uuid.UUID) -> Appointment
     return visible_appointments(user).filter(pk=appointment_id).first()
 
 
-def own_appointment_for_update(user: User, appointment_id: uuid.UUID) -> Appointment | None:
-    """The appointment if `user` is its patient, locked until the transaction ends (only its row, as
-    `services._locked` locks it), with its doctor and patient (what confirming reads) and `staff_user_ids`
-    (the logins of its clinic's staff). One query: the visibility read and the lock."""
-    return _own_appointments_for_update().filter(pk=appointment_id, patient__user_id=user.pk).first()
+@dataclass(frozen=True, slots=True)
+class OwnAppointment:
+    """What the confirm's fast path decides on, read in one statement (`own_appointment`)."""
+
+    appointment: Appointment  # with .doctor and .patient
+    staff_user_ids: list[uuid.UUID]  # the logins of its clinic's staff
+    needs_verification: bool  # `services.patient_needs_verification` of its patient
+    notice_version: int  # `notifications.notice_version` before this change
+
+
+def own_appointment(user_id: uuid.UUID, appointment_id: uuid.UUID) -> OwnAppointment | None:
+    """The appointment if `user_id` is its patient, with its doctor and patient and what confirming reads of
+    them, in one statement. Not locked: the fast confirm writes only if the row is still as read."""
+    with rows.prepared_cursor() as cursor:
+        cursor.execute(_own_appointment_sql(), [list(VERSION_EVENT_KINDS), appointment_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    a, at = rows.instance(Appointment, row, 0)
+    a.doctor, at = rows.instance(Doctor, row, at)
+    a.patient, at = rows.instance(Patient, row, at)
+    staff, needs_verification, version = row[at : at + 3]
+    return OwnAppointment(a, list(staff), bool(needs_verification), int(version))
 
 
 @functools.cache
-def _own_appointments_for_update() -> QuerySet[Appointment]:
-    """`own_appointment_for_update`'s query but its ids, built once per process (see
-    `_services_for_fast_hold`)."""
-    return (
-        Appointment.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("doctor", "patient")
-        .annotate(staff_user_ids=_staff_of("doctor__clinic_id"))
-        .order_by()
-    )
+def _own_appointment_sql() -> str:
+    """`own_appointment`'s statement, built once per process from the models' tables."""
+    events = AppointmentEvent._meta.db_table
+    return f"""
+SELECT {rows.columns(Appointment, "a")}, {rows.columns(Doctor, "d")}, {rows.columns(Patient, "p")},
+       ARRAY(SELECT m."user_id" FROM "{StaffMembership._meta.db_table}" m
+             WHERE m."clinic_id" = d."clinic_id"),
+       (p."clinic_id" IS NULL AND p."user_id" IS NOT NULL AND EXISTS(
+            SELECT 1 FROM "{User._meta.db_table}" u
+            WHERE u."id" = p."user_id" AND u."email_verified_at" IS NULL)),
+       (SELECT count(*) FROM "{events}" e WHERE e."appointment_id" = a."id" AND e."kind" = ANY(%s))
+FROM "{Appointment._meta.db_table}" a
+JOIN "{Doctor._meta.db_table}" d ON d."id" = a."doctor_id"
+JOIN "{Patient._meta.db_table}" p ON p."id" = a."patient_id"
+WHERE a."id" = %s AND p."user_id" = %s
+"""  # noqa: S608 - our own tables and columns
 
 
 def appointment_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import uuid
@@ -14,7 +15,6 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Field, Model, Q, QuerySet
-from django.db.models.sql import InsertQuery, UpdateQuery
 from django.http import Http404
 from psycopg import errors as pg_errors
 
@@ -31,13 +31,15 @@ from appointments.models import (
     can_transition,
 )
 from appointments.selectors import utcnow
+from medic import rows
+from medic.clinic.closures import Calendar, closure_spans, closures_of
 from medic.clinic.models import AppointmentType, Clinic, Doctor, Location, Patient, Room, User
 from medic.clinic.permissions import AnyUser, can_act_for_doctor, can_browse_clinic
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
-from scheduling.models import lock_schedule
+from scheduling.models import AvailabilityException, lock_schedule
 from scheduling.scope import Scope
 from scheduling.selectors import schedule_inputs
-from scheduling.slots import ScheduleInputs
+from scheduling.slots import Opening, ScheduleInputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +337,10 @@ def _check_request(req: HoldRequest) -> None:
         raise ValidationFailed(errors)
 
 
+def _slot_taken() -> Conflict:
+    return Conflict([FieldError("startsAt", "SLOT_TAKEN", "Someone else has just held or booked that time.")])
+
+
 def _not_available() -> ValidationFailed:
     return ValidationFailed(
         [
@@ -419,6 +425,8 @@ def _hold(req: HoldRequest, actor: Actor, now: datetime) -> Appointment:
         expire_stale_holds(now=now, doctor=req.doctor, overlapping=(busy_start, busy_end))
         start = availability.bookable_start(req.doctor, req.appointment_type, req.starts_at, req.scope, now)
         if start is None:
+            if availability.taken_start(req.doctor, req.appointment_type, req.starts_at, req.scope, now):
+                raise _slot_taken()
             raise _not_available()
         place = _place_or_required(req, start)
         a = _new_hold(req, place, actor, now)
@@ -473,25 +481,27 @@ def fast_hold(
         return None
     if room_id is not None:
         return None
-    service = selectors.service_for_fast_hold(doctor_id, appointment_type_id)
-    if service is None or service.daily_cap is not None or service.needs_resources:  # type: ignore[attr-defined]
-        return None
-    doctor = service.doctor
-    if user.pk in service.staff_user_ids or doctor.user_id == user.pk:  # type: ignore[attr-defined]
-        return None  # they act for the doctor: they book for a patient they name
-    locations: list[uuid.UUID] = service.doctor_location_ids  # type: ignore[attr-defined]
-    if location_id is not None and location_id not in locations:
-        return None
-    if (
-        consultation_mode is not None
-        and service.consultation_modes
-        and (consultation_mode not in service.consultation_modes)
-    ):
-        return None
     now = now or utcnow()
     try:
         with transaction.atomic():
-            patient = selectors.own_patient_for_update(user)
+            facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
+            if facts is None:
+                raise _FullPath  # no such service: the full path says which id is unknown
+            service, patient = facts.service, facts.patient
+            if service.daily_cap is not None or facts.needs_resources:
+                raise _FullPath
+            doctor = service.doctor
+            if user.pk in facts.staff_user_ids or doctor.user_id == user.pk:
+                raise _FullPath  # they act for the doctor: they book for a patient they name
+            locations = facts.doctor_location_ids
+            if location_id is not None and location_id not in locations:
+                raise _FullPath
+            if (
+                consultation_mode is not None
+                and service.consultation_modes
+                and (consultation_mode not in service.consultation_modes)
+            ):
+                raise _FullPath
             if patient is None or patient_id not in (None, patient.pk):
                 raise _FullPath
             clinic = doctor.clinic
@@ -505,27 +515,79 @@ def fast_hold(
                 starts_at,
                 req.scope,
                 now,
-                rules=_rules_for(doctor.pk, req.scope, service.schedule_version),  # type: ignore[attr-defined]
+                rules=_rules_for(doctor.pk, req.scope, facts.schedule_version),
+                live=_live_inputs(facts, req.scope, starts_at),
                 doctor_locations=locations,
             )
             if start is None or start.place is None or start.place.missing:
                 raise _FullPath
-            if _live_holds(patient, clinic, now) >= clinic.max_holds_per_patient:
-                raise _FullPath
             actor = Actor(ActorType.PATIENT, patient.pk)
             a = _new_hold(req, start.place, actor, now)
-            _insert_with_event(a, "held", actor)
+            if not _insert_with_event(a, "held", actor, live_holds_below=(clinic, now)):
+                raise _FullPath  # at the hold limit: the full path says so
     except _FullPath:
         return None
     except IntegrityError as exc:
-        if _is_overlap(exc):
+        if not _is_overlap(exc):
+            raise
+        if not _taken_by_another(a, now):
             return None
-        raise
+        raise _slot_taken() from exc
     except OperationalError as exc:
         if _lost_race(exc):
             return None
         raise
     return a
+
+
+def _taken_by_another(a: Appointment, now: datetime) -> bool:
+    """After the exclusion constraints refused `a`: whether a live booking's own time overlaps it (409
+    SLOT_TAKEN). False hands the request to the full path: a hold that has run out is in the way (the
+    constraints still count it until it is marked expired, which the full path does), or only a buffer is
+    (422 SLOT_NOT_AVAILABLE there)."""
+    overlapping = Appointment.objects.filter(
+        doctor_id=a.doctor_id,
+        status__in=ACTIVE_STATUSES,
+        busy_starts_at__lt=a.busy_ends_at,
+        busy_ends_at__gt=a.busy_starts_at,
+    ).values_list("status", "hold_expires_at", "starts_at", "ends_at")
+    found = list(overlapping)
+    if any(status == Status.HELD and expiry is not None and expiry <= now for status, expiry, _, _ in found):
+        return False
+    return any(start < a.ends_at and end > a.starts_at for _, _, start, end in found)
+
+
+def _live_inputs(facts: selectors.HoldFacts, scope: Scope, starts_at: datetime) -> ScheduleInputs:
+    """The time off, openings and closures of `hold_facts` that apply to `scope`, as `schedule_inputs` gives
+    them (rules aside: `_rules_for` keeps those)."""
+    blocked: list[tuple[int, int]] = []
+    blocked_keys: list[object] = []
+    openings: list[Opening] = []
+    places: dict[object, object] = {}
+    for kind, start, end, interval, pk, row_scope in facts.exceptions:
+        if not row_scope.applies_to_request(scope):
+            continue
+        if kind == AvailabilityException.Kind.BLOCKED:
+            blocked.append((start, end))
+            blocked_keys.append(pk)
+        else:  # the database requires an opening's interval (CHECK)
+            openings.append(Opening(start, end, cast(int, interval), key=pk))
+            places[pk] = row_scope
+    clinic = facts.service.doctor.clinic
+    first, last = (starts_at - selectors.FACTS_SLACK).date(), (starts_at + selectors.FACTS_SLACK).date()
+    calendar = Calendar(
+        clinic.pk, clinic.timezone, clinic.holiday_country, clinic.holiday_subdivision, facts.closure_rows
+    )
+    closed = closure_spans(clinic.timezone, closures_of(calendar, first, last))
+    return ScheduleInputs(
+        windows_by_zone={},
+        blocked=blocked,
+        openings=openings,
+        places=places,
+        blocked_keys=blocked_keys,
+        closed=[(s, e) for s, e, _ in closed],
+        closed_keys=[c for _, _, c in closed],
+    )
 
 
 _RULES_TTL = 60.0  # seconds: the most a rule written past the services (raw SQL, a shell) goes unseen here
@@ -565,13 +627,20 @@ def _rules_for(doctor_id: uuid.UUID, scope: Scope, version: int | None) -> Sched
 # --- writes of one statement --------------------------------------------------------------------------------
 
 
-def _insert_sql(obj: Model) -> tuple[str, list[Any]]:
-    """Django's own INSERT of `obj` (every stored field, its defaults and auto_now values filled in)."""
-    fields = [f for f in obj._meta.local_concrete_fields if not f.generated]
-    query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-    return sql, list(params)
+@functools.cache
+def _insert_template(model: type[Model]) -> tuple[str, str, tuple[Field, ...]]:
+    """(`INSERT INTO t (…)`, its one row's placeholders, the fields in order): every stored field, written
+    once per model rather than compiled by the ORM on every request."""
+    fields = tuple(f for f in model._meta.local_concrete_fields if not f.generated)
+    names = ", ".join(f'"{f.column}"' for f in fields)
+    head = f'INSERT INTO "{model._meta.db_table}" ({names})'
+    return head, ", ".join(["%s"] * len(fields)), fields
+
+
+def _insert_values(obj: Model) -> list[Any]:
+    """The values Django's own INSERT of `obj` would send (its defaults and auto_now values filled in)."""
+    fields = _insert_template(type(obj))[2]
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
 
 
 def _saved(*objs: Model) -> None:
@@ -579,33 +648,59 @@ def _saved(*objs: Model) -> None:
         obj._state.adding, obj._state.db = False, connection.alias
 
 
-def _insert_with_event(a: Appointment, kind: str, actor: Actor) -> None:
+def _insert_with_event(
+    a: Appointment, kind: str, actor: Actor, *, live_holds_below: tuple[Clinic, datetime] | None = None
+) -> bool:
     """INSERT the new appointment and its audit event in one statement: one round trip, atomic by itself
-    (the event's foreign key is checked at the statement's end, when the appointment is there)."""
+    (the event's foreign key is checked at the statement's end, when the appointment is there).
+
+    `live_holds_below=(clinic, now)` inserts only while the patient (locked by the caller) holds fewer live
+    slots with the clinic's doctors than it allows, counted in the same statement (so after the lock was
+    taken); False when it did not insert."""
     event = AppointmentEvent(
         appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=None, after=snapshot(a)
     )
-    insert, params = _insert_sql(a)
-    log, log_params = _insert_sql(event)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH appointment AS ({insert}) {log}", [*params, *log_params])
-    _saved(a, event)
+    insert, values, _ = _insert_template(Appointment)
+    log, log_values, _ = _insert_template(AppointmentEvent)
+    params = _insert_values(a)
+    guard = ""
+    if live_holds_below is not None:
+        clinic, now = live_holds_below
+        guard = (
+            f' WHERE (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608 - our own tables
+            f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
+            ' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = %s'
+            ' AND h."hold_expires_at" > %s) < %s'
+        )
+        params += [a.patient_id, clinic.pk, Status.HELD, now, clinic.max_holds_per_patient]
+    with rows.prepared_cursor() as cursor:
+        cursor.execute(
+            f'WITH appointment AS ({insert} SELECT {values}{guard} RETURNING "id") '  # noqa: S608
+            f"{log} SELECT {log_values} FROM appointment RETURNING 1",
+            [*params, *_insert_values(event)],
+        )
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        _saved(a, event)
+    return inserted
 
 
 def _update_with_event(a: Appointment, fields: list[str], kind: str, actor: Actor, before: dict) -> None:
     """UPDATE `fields` (and `updated_at`) of `a`, locked by the caller, and INSERT its audit event, in one
     statement."""
     changed = [cast(Field, a._meta.get_field(name)) for name in [*fields, "updated_at"]]
-    query = UpdateQuery(Appointment)
-    query.add_update_values({f.name: f.pre_save(a, False) for f in changed})  # auto_now: updated_at
-    query.add_q(Q(pk=a.pk))
-    update, params = query.get_compiler(connection=connection).as_sql()
+    values = [f.get_db_prep_save(f.pre_save(a, False), connection=connection) for f in changed]  # auto_now
     event = AppointmentEvent(
         appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=before, after=snapshot(a)
     )
-    log, log_params = _insert_sql(event)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH changed AS ({update}) {log}", [*params, *log_params])
+    log, log_values, _ = _insert_template(AppointmentEvent)
+    assignments = ", ".join(f'"{f.column}" = %s' for f in changed)
+    with rows.prepared_cursor() as cursor:
+        cursor.execute(
+            f'WITH changed AS (UPDATE "{Appointment._meta.db_table}" SET {assignments} WHERE "id" = %s) '  # noqa: S608
+            f"{log} VALUES ({log_values})",
+            [*values, a.pk, *_insert_values(event)],
+        )
     _saved(event)
 
 
@@ -712,24 +807,71 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
 def confirm_own_hold(
     user: AnyUser, appointment_id: uuid.UUID, *, now: datetime | None = None
 ) -> Appointment | None:
-    """The fast path of a patient confirming their own booking: the appointment is read, checked for
-    visibility and locked in one query (instead of the view's read, then `confirm`'s lock), then confirmed
-    exactly as `confirm` does, with the same answers (410, 409, 422 EMAIL_NOT_VERIFIED).
+    """The fast path of a patient confirming their own hold: one read (the appointment with what confirming
+    needs to know), then one statement that confirms it, logs the audit event and queues the notices, and
+    only if the row is still exactly as read. No transaction to open and close, no lock held in between.
 
-    None hands the request to the full path (the view's `_get` + `confirm`): the fast path is off, `user` is
-    not the appointment's patient (staff, its doctor, anyone else, or no such appointment), or is also
-    someone who acts for its doctor (they confirm as staff or doctor, not as the patient)."""
+    None hands the request to the full path (the view's `_get` + `confirm`), which answers as before: the
+    fast path is off; `user` is not the appointment's patient (staff, its doctor, anyone else, or no such
+    appointment) or also acts for its doctor; the hold ran out (410, recorded as expired), is no hold (409),
+    or the patient must verify their email first (422); or the row changed between the read and the write."""
     if not fast_booking() or not user.is_authenticated or user.is_superuser:
         return None
     now = now or utcnow()
-    with transaction.atomic():
-        a = selectors.own_appointment_for_update(user, appointment_id)
-        if a is None or user.pk in a.staff_user_ids or a.doctor.user_id == user.pk:  # type: ignore[attr-defined]
-            return None
-        expired = _confirm_locked(a, Actor(ActorType.PATIENT, a.patient_id), now)
-    if expired:
-        raise _hold_expired()
+    own = selectors.own_appointment(user.pk, appointment_id)
+    if own is None or user.pk in own.staff_user_ids or own.appointment.doctor.user_id == user.pk:
+        return None
+    a = own.appointment
+    if a.status == Status.CONFIRMED:
+        return a  # confirming twice is harmless
+    if a.status != Status.HELD or a.hold_ran_out(now) or own.needs_verification:
+        return None
+    read_at, before = a.updated_at, snapshot(a)
+    a.status, a.confirmed_at = Status.CONFIRMED, now
+    if not _confirm_as_read(a, read_at, now, before, own.notice_version):
+        return None
     return a
+
+
+def _confirm_as_read(
+    a: Appointment, read_at: datetime, now: datetime, before: dict[str, Any], version: int
+) -> bool:
+    """held → confirmed for `a` (its new values set), its audit event and its notices, in one statement that
+    changes nothing unless the row is still the live hold that was read (same `updated_at`, still held, not
+    run out). Whether it changed."""
+    actor = Actor(ActorType.PATIENT, a.patient_id)
+    changed = [cast(Field, a._meta.get_field(name)) for name in ["status", "confirmed_at", "updated_at"]]
+    values = [f.get_db_prep_save(f.pre_save(a, False), connection=connection) for f in changed]  # auto_now
+    event = AppointmentEvent(
+        appointment=a,
+        kind="confirmed",
+        actor_type=actor.type,
+        actor_id=actor.id,
+        before=before,
+        after=snapshot(a),
+    )
+    log, log_values, _ = _insert_template(AppointmentEvent)
+    assignments = ", ".join(f'"{f.column}" = %s' for f in changed)
+    jobs = notifications.notice_jobs_param(a, "confirmed", actor.type, version)
+    queue = ""
+    if jobs is not None:  # the notices, queued with the change (procrastinate's own function)
+        queue = f", queued AS (SELECT {notifications.QUEUE_JOBS_SQL} FROM changed)"  # noqa: S608
+    sql = (
+        f'WITH changed AS (UPDATE "{Appointment._meta.db_table}" SET {assignments}'  # noqa: S608 - our tables
+        ' WHERE "id" = %s AND "status" = %s AND "hold_expires_at" > %s AND "updated_at" = %s RETURNING "id"),'
+        f" logged AS ({log} SELECT {log_values} FROM changed){queue}"
+        f" SELECT 1 FROM changed{', queued' if jobs is not None else ''}"
+    )
+    params = [*values, a.pk, Status.HELD, now, read_at, *_insert_values(event)]
+    if jobs is not None:
+        params.append(jobs)
+    # Django's own cursor, not a prepared one: it spells the jobs' records out as procrastinate's does.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        done = cursor.fetchone() is not None
+    if done:
+        _saved(event)
+    return done
 
 
 def _confirm_locked(a: Appointment, actor: Actor, now: datetime) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import inertia.middleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -97,3 +98,14 @@ def https_settings(
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": hsts_subdomains,
         "SECURE_HSTS_PRELOAD": hsts_preload,
     }
+
+
+class InertiaMiddleware(inertia.middleware.InertiaMiddleware):
+    """inertia-django's middleware, passed by for API clients without a session
+    (`_api_client_without_session`): they are never Inertia visits, and the CSRF token it makes for every
+    request (a fresh random secret) is one `ApiCsrfCookieMiddleware` would only withdraw again."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _api_client_without_session(request):
+            return self.get_response(request)
+        return super().__call__(request)

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "inertia.middleware.InertiaMiddleware",
+    "medic.security.InertiaMiddleware",  # inertia-django's, passed by for API clients without a session
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a lockout into the 429 page (last, as its docs ask)
 ]
@@ -200,6 +200,9 @@ MEDIC_HOLD_MINUTES = env.int("MEDIC_HOLD_MINUTES", default=10)
 # Holds and confirms try their fast path first (appointments.services.fast_hold); off = the full path alone
 # (what `make bench` compares it with).
 MEDIC_FAST_BOOKING = env.bool("MEDIC_FAST_BOOKING", default=True)
+# The few hot statements written for it (token sign-in, the fast hold and confirm) are prepared once per
+# connection; turn off behind a transaction-mode pooler that cannot keep prepared statements.
+MEDIC_PREPARE_STATEMENTS = env.bool("MEDIC_PREPARE_STATEMENTS", default=True)
 # A schedule preview that would hold more slots than this is refused (an error at dateRange, the default
 # week previewed instead): a year of 5-minute slots all day is ~100k slots and 11 MB, a year of 11 hours a
 # day at 10 minutes ~24k. The schedule page previews 1 or 4 weeks (at most ~8k).

@@ -187,7 +187,10 @@ class AppointmentViewSet(viewsets.ViewSet):
             "consultation_mode": mode,
             "patient_id": patient_id,
         }
-        appointment = services.fast_hold(request.user, **fields)
+        try:
+            appointment = services.fast_hold(request.user, **fields)
+        except ValidationFailed as exc:  # taken: the fast path's only refusal
+            return exc.status_code, error_body(exc.errors)
         if appointment is None:  # not the common case: the full path answers, errors included
             req, actor = services.hold_request_for(request.user, **fields)
             try:

@@ -9,7 +9,7 @@ import uuid
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from appointments.availability.engine import (
     BookingRules,
@@ -23,10 +23,10 @@ from appointments.availability.engine import (
 from appointments.availability.loading import load_schedules, resources_full, utc_range
 from appointments.availability.offers import Offer, booking_rules
 from appointments.availability.search import Candidate, earliest_across, search_candidates
+from appointments.models import Appointment, live_q
 from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor
 from scheduling.scope import Scope
-from scheduling.selectors import schedule_inputs
 from scheduling.slots import ScheduleInputs
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "label",
     "search_candidates",
     "start_in_rules",
+    "taken_start",
 ]
 
 
@@ -144,6 +145,33 @@ def bookable_start(
     return _placed(found, schedule.stored.places, doctor, appointment_type, scope)[0] if found else None
 
 
+def taken_start(
+    doctor: Doctor, appointment_type: AppointmentType, starts_at: datetime, scope: Scope, now: datetime
+) -> bool:
+    """Whether another live booking's own time overlaps `starts_at` (its buffers aside) and the start would
+    be bookable without the doctor's bookings: the hold's 409 SLOT_TAKEN, rather than 422 SLOT_NOT_AVAILABLE
+    for a time that is not a slot, or one kept free by a booking's buffer."""
+    ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
+    if not Appointment.objects.filter(
+        live_q(now), doctor=doctor, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
+        return False
+    zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
+    local_day = starts_at.astimezone(zone).date()
+    lo, hi = utc_range(zone, local_day, local_day)
+    schedule = load_schedules([doctor], scope.request_filter(), lo, hi, now)[doctor.pk]
+    starts = bookable_starts(
+        replace(schedule, busy=[], holds_until=None),
+        booking_rules(appointment_type),
+        zone=zone,
+        first=local_day,
+        last=local_day,
+        now=int(now.timestamp()),
+    )
+    wanted = int(starts_at.timestamp())
+    return any(s.start_utc == wanted for s in starts)
+
+
 def start_in_rules(
     doctor: Doctor,
     appointment_type: AppointmentType,
@@ -152,20 +180,19 @@ def start_in_rules(
     now: datetime,
     *,
     rules: ScheduleInputs,
+    live: ScheduleInputs,
     doctor_locations: Sequence[uuid.UUID],
 ) -> Start | None:
     """`bookable_start` for a caller that settles other bookings itself (the hold's fast path: the exclusion
     constraints refuse an overlap, and it takes no service with a daily cap or a needed resource).
 
     `rules` holds the doctor's weekly windows for `scope` and their places (a copy cached by schedule version
-    will do: only those two are used); this day's time off, openings and closures are read here, as
-    `schedule_inputs` reads them. With no other booking in the way, the answer is `bookable_start`'s (same
-    engine, same placing).
+    will do: only those two are used); `live` the time off, openings and closures around the start that apply
+    to `scope`, as `schedule_inputs` reads them. With no other booking in the way, the answer is
+    `bookable_start`'s (same engine, same placing).
     """
     zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
     local_day = starts_at.astimezone(zone).date()
-    lo, hi = utc_range(zone, local_day, local_day)
-    live = schedule_inputs([doctor.pk], scope.request_filter(), lo, hi, rules=False)[doctor.pk]
     # Everything read live (time off, openings, closures), with the given rules' windows and places.
     stored = replace(live, windows_by_zone=rules.windows_by_zone, places={**rules.places, **live.places})
     schedule = Schedule(stored=stored, busy=[], bookings_per_day={}, doctor_zone=doctor.effective_timezone)

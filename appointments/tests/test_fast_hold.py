@@ -4,12 +4,13 @@ the full path either way (`MEDIC_FAST_BOOKING=False` is the full path alone)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -27,19 +28,19 @@ from appointments.tests.conftest import first_location, hold_body, iso, local
 from appointments.tests.factories import AppointmentFactory
 from medic.clinic.models import AppointmentType
 from medic.clinic.tests.factories import PatientFactory, StaffMembershipFactory
-from medic.errors import Gone
 from medic.testing import outcomes, run_at_once
 from scheduling.models import AvailabilityException, ScheduleRule, bump_version, lock_schedule
 
 URL = "/api/appointments/holds"
 pytestmark = pytest.mark.usefixtures("hours")
 
-# Statements of a fast hold (the service and its flags; the patient, locked; the day's time off and openings;
-# the clinic's closures; the live holds; the appointment with its audit event) and of a fast confirm (the
-# appointment, visible and locked; the update with its audit event; the notice version), each inside
-# BEGIN/COMMIT or a savepoint's two statements. The full path took 16 and 7.
-FAST_HOLD_QUERIES = 6 + 2
-FAST_CONFIRM_QUERIES = 3 + 2
+# Statements of a fast hold: one read (the service, its doctor and clinic, the patient locked, the day's
+# time off, openings and closures) and one write (the appointment with its audit event, while the patient is
+# under the hold limit), inside BEGIN/COMMIT or a savepoint's two statements. Of a fast confirm, with no
+# transaction: one read (the appointment with what confirming needs) and one write (the update, its audit
+# event and the notice jobs). The full path took 16 and 7; the previous fast path 6 + 2 and 3 + 2.
+FAST_HOLD_QUERIES = 2 + 2
+FAST_CONFIRM_QUERIES = 2
 
 
 def _fast_hold(demo, service: AppointmentType, starts_at: datetime, **extra: Any) -> Appointment | None:
@@ -283,18 +284,49 @@ def test_the_patient_confirms_their_hold_on_the_fast_path(demo, consult, day) ->
     assert event.after == services.snapshot(stored)
 
 
-def test_an_expired_hold_is_410_and_recorded_on_the_fast_path(demo, consult, day) -> None:
+def test_an_expired_hold_goes_to_the_full_path_which_answers_410_and_records_it(
+    patient_api: APIClient, demo, consult, day
+) -> None:
     a = AppointmentFactory.create(
         appointment_type=consult,
         patient=demo.patient,
         status=Status.HELD,
         hold_expires_at=timezone.now() - timedelta(seconds=1),
     )
-    with pytest.raises(Gone):
-        services.confirm_own_hold(demo.patient.user, a.pk)
+    assert services.confirm_own_hold(demo.patient.user, a.pk) is None
+    assert not AppointmentEvent.objects.exists()
+    response = patient_api.post(f"/api/appointments/{a.pk}/confirm")
+    assert response.status_code == 410 and response.json()["errors"][0]["code"] == "HOLD_EXPIRED"
     a.refresh_from_db()
     assert a.status == Status.EXPIRED
     assert list(AppointmentEvent.objects.values_list("kind", flat=True)) == ["expired"]
+
+
+def test_a_hold_changed_since_it_was_read_is_not_confirmed_by_the_fast_path(demo, consult, day) -> None:
+    a = _fast_hold(demo, consult, local(day, "10:00"))
+    assert a is not None
+    stale = a.updated_at - timedelta(seconds=1)
+    assert not services._confirm_as_read(a, stale, timezone.now(), services.snapshot(a), 0)
+    a.refresh_from_db()
+    assert a.status == Status.HELD
+    assert list(AppointmentEvent.objects.values_list("kind", flat=True)) == ["held"]
+
+
+def test_the_fast_confirm_queues_both_notices_with_the_change(demo, consult, day) -> None:
+    a = _fast_hold(demo, consult, local(day, "10:00"))
+    assert a is not None
+    assert services.confirm_own_hold(demo.patient.user, a.pk) is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT task_name, args FROM procrastinate_jobs WHERE args->>'appointment_id' = %s ORDER BY id",
+            [str(a.pk)],
+        )
+        found = cursor.fetchall()
+    jobs = [(name, json.loads(args) if isinstance(args, str) else args) for name, args in found]
+    assert [(name, args["kind"], args["version"]) for name, args in jobs] == [
+        ("appointments.tasks.send_notice", "confirmed", 0),
+        ("appointments.tasks.send_notice", "staff_booked", 0),
+    ]
 
 
 def test_someone_elses_appointment_and_staff_go_to_the_full_path(demo, consult) -> None:

@@ -1,0 +1,59 @@
+"""Model instances from hand-written SQL: the column list of a model under an alias, and the instance back
+from its slice of a row. For the few hot statements where compiling the ORM's query costs more than running
+it (token authentication, the hold's and the confirm's fast paths)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import psycopg
+from django.conf import settings
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+
+def attnames(model: type[Model]) -> list[str]:
+    """The model's stored fields (their attribute names: `doctor_id`, not `doctor`), in `columns` order."""
+    return [f.attname for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """`alias."col", …` for every stored field of `model`, in `attnames` order."""
+    return ", ".join(
+        f'{alias}."{f.column}"' for f in model._meta.concrete_fields if not getattr(f, "generated", False)
+    )
+
+
+def instance(model: type[M], row: Sequence[Any], offset: int) -> tuple[M, int]:
+    """The `model` instance stored at row[offset:], as the ORM would load it, and the offset after it."""
+    names = attnames(model)
+    end = offset + len(names)
+    return model.from_db(connection.alias, names, row[offset:end]), end
+
+
+class _PreparingCursor(psycopg.Cursor[Any]):
+    """psycopg's server-binding cursor, preparing every statement it runs unless MEDIC_PREPARE_STATEMENTS is
+    off (Django turns psycopg's automatic preparing off for the sake of connection poolers; these few
+    statements ask for it by name)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: Any = None
+    ) -> Any:
+        if prepare is None:
+            prepare = bool(getattr(settings, "MEDIC_PREPARE_STATEMENTS", True))
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+def prepared_cursor() -> CursorWrapper:
+    """A cursor on Django's connection (its transaction, its query logging) whose statements are prepared
+    once per connection, so PostgreSQL no longer plans them on every request: planning the hot statements
+    cost more than running them. Only for statements written for it: parameters are bound on the server and
+    typed by psycopg (a uuid as uuid, a list as an array), not spelled into the text as Django's cursors
+    do. Behind a pooler in transaction mode that cannot keep prepared statements, set
+    MEDIC_PREPARE_STATEMENTS=false."""
+    connection.ensure_connection()
+    return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
