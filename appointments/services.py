@@ -995,6 +995,10 @@ def _reschedule(a: Appointment, actor: Actor, starts_at: datetime, now: datetime
         if not availability.is_bookable(
             req.doctor, req.appointment_type, req.starts_at, req.scope, now, leave_out=a.pk
         ):
+            if availability.taken_start(
+                req.doctor, req.appointment_type, req.starts_at, req.scope, now, leave_out=a.pk
+            ):
+                raise _slot_taken()
             raise _not_available()
         before = snapshot(a)
         a.starts_at, a.ends_at, a.busy_starts_at, a.busy_ends_at = starts_at, ends_at, busy_start, busy_end

@@ -146,20 +146,30 @@ def bookable_start(
 
 
 def taken_start(
-    doctor: Doctor, appointment_type: AppointmentType, starts_at: datetime, scope: Scope, now: datetime
+    doctor: Doctor,
+    appointment_type: AppointmentType,
+    starts_at: datetime,
+    scope: Scope,
+    now: datetime,
+    *,
+    leave_out: uuid.UUID | None = None,
 ) -> bool:
     """Whether another live booking's own time overlaps `starts_at` (its buffers aside) and the start would
-    be bookable without the doctor's bookings: the hold's 409 SLOT_TAKEN, rather than 422 SLOT_NOT_AVAILABLE
-    for a time that is not a slot, or one kept free by a booking's buffer."""
+    be bookable without the doctor's bookings: 409 SLOT_TAKEN for a hold or a move, rather than 422
+    SLOT_NOT_AVAILABLE for a time that is not a slot, or one kept free by a booking's buffer. `leave_out`:
+    the appointment being moved."""
     ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
-    if not Appointment.objects.filter(
+    others = Appointment.objects.filter(
         live_q(now), doctor=doctor, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists():
+    )
+    if leave_out is not None:
+        others = others.exclude(pk=leave_out)
+    if not others.exists():
         return False
     zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
     local_day = starts_at.astimezone(zone).date()
     lo, hi = utc_range(zone, local_day, local_day)
-    schedule = load_schedules([doctor], scope.request_filter(), lo, hi, now)[doctor.pk]
+    schedule = load_schedules([doctor], scope.request_filter(), lo, hi, now, leave_out=leave_out)[doctor.pk]
     starts = bookable_starts(
         replace(schedule, busy=[], holds_until=None),
         booking_rules(appointment_type),

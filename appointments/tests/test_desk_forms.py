@@ -75,8 +75,8 @@ def test_a_taken_time_says_so_and_offers_fresh_times(demo, staff, hours, consult
     AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "11:00"))
     data = hold_data(demo, consult, local(day, "11:00"), maria, keep_service="Consultation")
     response = staff.post("/desk/book/hold", data)
-    assert response.status_code == 422
-    assert "not a bookable slot" in response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else has just held or booked that time." in response.content.decode()
     assert response.context["offers"]
 
 

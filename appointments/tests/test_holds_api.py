@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from appointments.models import Appointment, AppointmentEvent, Status
 from appointments.tests.conftest import hold_body, iso, local
+from medic.clinic.tests.factories import PatientFactory
 
 URL = "/api/appointments/holds"
 pytestmark = pytest.mark.usefixtures("hours")
@@ -36,10 +37,25 @@ def test_second_hold_of_the_same_slot_is_409(
         patient_api.post(URL, hold_body(demo, consult, local(day, "10:00")), format="json").status_code == 201
     )
     body = hold_body(demo, consult, local(day, "10:00"), patientId=str(demo.patient.pk))
-    response = staff_api.post(URL, body, format="json")
-    assert response.status_code in (409, 422)
-    # The taken slot is no longer offered, so the check answers before the constraint does.
-    assert response.json()["errors"][0]["code"] in ("SLOT_TAKEN", "SLOT_NOT_AVAILABLE")
+    response = staff_api.post(URL, body, format="json")  # the full path (staff book for a patient)
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["path"] == "startsAt"
+    assert response.json()["errors"][0]["code"] == "SLOT_TAKEN"
+    assert Appointment.objects.count() == 1
+
+
+def test_a_patient_holding_a_held_slot_gets_409_on_the_fast_path(
+    patient_api: APIClient, demo, consult, day
+) -> None:
+    assert (
+        patient_api.post(URL, hold_body(demo, consult, local(day, "10:00")), format="json").status_code == 201
+    )
+    other = PatientFactory.create(clinic=demo.clinic)
+    other_api = APIClient()
+    other_api.force_authenticate(other.user)
+    response = other_api.post(URL, hold_body(demo, consult, local(day, "10:00")), format="json")
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "SLOT_TAKEN"
     assert Appointment.objects.count() == 1
 
 
