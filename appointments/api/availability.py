@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appointments import availability, selectors
-from appointments.api.serializers import AVAILABILITY, EARLIEST_SLOTS, offer_json, slot_json
+from appointments.api.serializers import AVAILABILITY, EARLIEST_SLOTS, candidate_offer_json, slot_json
 from medic.clinic.models import AppointmentType, ConsultationMode, Doctor
 from medic.clinic.permissions import AnyUser, can_browse_clinic
 from medic.parsing import Reader
@@ -210,8 +210,8 @@ def clinic_availability(request: Request) -> Response:
             f"{MAX_SEARCH_SERVICES:,}): name a service, a location or a consultation mode.",
         )
         r.done()
-    offers = availability.earliest_across(
-        types=types,
+    found = availability.earliest_starts(
+        types,
         scope_location=location_id,
         consultation_mode=mode,
         zone=zone,
@@ -221,5 +221,9 @@ def clinic_availability(request: Request) -> Response:
         per_doctor=per_doctor,
     )
     return Response(
-        {"clinicId": clinic.pk, "timezone": zone.key, "slots": [offer_json(o, zone) for o in offers]}
+        {
+            "clinicId": clinic.pk,
+            "timezone": zone.key,
+            "slots": [candidate_offer_json(c, start, zone) for c, start in found],
+        }
     )

@@ -9,7 +9,7 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from appointments.availability import Offer, Start, label
+from appointments.availability import Candidate, Offer, Start, label
 from appointments.models import ActorType, Appointment, AppointmentEvent, Status
 from medic.api import iso_instant_or_none, iso_utc
 from medic.clinic.models import ConsultationMode
@@ -86,6 +86,16 @@ def offer_json(o: Offer, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "doctorName": o.doctor.display_name,
         "appointmentTypeId": o.appointment_type.pk,
         **slot_json(o.start, zone),
+    }
+
+
+def candidate_offer_json(c: Candidate, start: Start, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """`offer_json` of a clinic search's (candidate, start) pair."""
+    return {
+        "doctorId": c.doctor_id,
+        "doctorName": c.doctor_name,
+        "appointmentTypeId": c.type_id,
+        **slot_json(start, zone),
     }
 
 

@@ -22,7 +22,7 @@ from appointments.availability.engine import (
 )
 from appointments.availability.loading import load_schedules, resources_full, utc_range
 from appointments.availability.offers import Offer, booking_rules
-from appointments.availability.search import Candidate, earliest_across, search_candidates
+from appointments.availability.search import Candidate, earliest_across, earliest_starts, search_candidates
 from appointments.models import Appointment, live_q
 from appointments.selectors import utcnow
 from medic.clinic.models import AppointmentType, Doctor
@@ -38,6 +38,7 @@ __all__ = [
     "bookable_start",
     "booking_rules",
     "earliest_across",
+    "earliest_starts",
     "for_doctor",
     "is_bookable",
     "label",

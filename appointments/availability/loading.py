@@ -15,7 +15,7 @@ from django.db.models import BigIntegerField, Case, F, Func, Q, QuerySet, When
 
 from appointments.availability.engine import Schedule
 from appointments.models import Appointment, BookableResource, ResourceClaim, Status, stale_hold_q
-from medic.clinic.models import Doctor
+from medic.clinic.models import AppointmentType, Doctor
 from scheduling import slots
 from scheduling.selectors import Epoch, schedule_inputs
 
@@ -119,6 +119,8 @@ def load_schedules(
 
 _NEEDS = BookableResource.appointment_types.through._meta.db_table
 _RESOURCES = BookableResource._meta.db_table
+_SERVICES = AppointmentType._meta.db_table
+_DOCTORS = Doctor._meta.db_table
 
 
 def resources_full(
@@ -127,21 +129,39 @@ def resources_full(
     lo: datetime,
     hi: datetime,
     now: datetime,
+    *,
+    clinic_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[tuple[int, int]]]:
     """For each service, the times when a resource it needs (at `location_id`, or anywhere) has no free seat.
-    Two queries, however many services."""
-    # One array parameter rather than an IN list of a clinic's thousand services.
+    Two queries, however many services (one when none needs a resource). `clinic_id`: the services are all
+    that clinic's, so the needs are looked up by clinic (a clinic search's thousand ids are not sent)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT t.appointmenttype_id, r.id, r.seats
-            FROM {_NEEDS} t JOIN {_RESOURCES} r ON r.id = t.bookableresource_id
-            WHERE t.appointmenttype_id = ANY(%s) AND r.is_active AND r.room_id IS NULL
-            AND (r.location_id IS NULL OR r.location_id = %s)
-            """,  # noqa: S608 - our own table names
-            [list(appointment_type_ids), location_id],
-        )
+        if clinic_id is None:
+            # One array parameter rather than an IN list of a clinic's thousand services.
+            cursor.execute(
+                f"""
+                SELECT t.appointmenttype_id, r.id, r.seats
+                FROM {_NEEDS} t JOIN {_RESOURCES} r ON r.id = t.bookableresource_id
+                WHERE t.appointmenttype_id = ANY(%s) AND r.is_active AND r.room_id IS NULL
+                AND (r.location_id IS NULL OR r.location_id = %s)
+                """,  # noqa: S608 - our own table names
+                [list(appointment_type_ids), location_id],
+            )
+        else:
+            cursor.execute(
+                f"""
+                SELECT t.appointmenttype_id, r.id, r.seats
+                FROM {_NEEDS} t JOIN {_RESOURCES} r ON r.id = t.bookableresource_id
+                JOIN {_SERVICES} s ON s.id = t.appointmenttype_id JOIN {_DOCTORS} d ON d.id = s.doctor_id
+                WHERE d.clinic_id = %s AND r.is_active AND r.room_id IS NULL
+                AND (r.location_id IS NULL OR r.location_id = %s)
+                """,  # noqa: S608 - our own table names
+                [clinic_id, location_id],
+            )
         needs: list[tuple[uuid.UUID, uuid.UUID, int]] = cursor.fetchall()
+    if clinic_id is not None and needs:
+        wanted = set(appointment_type_ids)
+        needs = [n for n in needs if n[0] in wanted]
     if not needs:
         return {}
     seats = {resource: count for _, resource, count in needs}

@@ -19,6 +19,7 @@ model instead of the engine. An entry is reused when all of its inputs are what 
 
 from __future__ import annotations
 
+import heapq
 import threading
 import uuid
 import zoneinfo
@@ -29,7 +30,6 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
 from appointments.availability.baseline import SEARCH_CHUNK_DAYS
 from appointments.availability.engine import BookingRules, Schedule, Start, bookable_starts
@@ -45,9 +45,7 @@ MAX_ENTRIES = 20_000
 # Starts kept per entry at least: a later search may take more per doctor, or lose some to the notice.
 KEEP_STARTS = 12
 
-_STAMP_SQL = (
-    "SELECT version FROM appointments_availability_stamp WHERE doctor_id = clinic_appointmenttype.doctor_id"
-)
+_STAMPS = "appointments_availability_stamp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +59,7 @@ class Candidate:
     doctor_zone: str
     rules: BookingRules
     stamp: int
+    clinic_id: uuid.UUID | None = None  # set by `search_candidates`: every candidate is of this clinic
 
     @property
     def pk(self) -> uuid.UUID:
@@ -76,26 +75,34 @@ def search_candidates(
 ) -> list[Candidate]:
     """`selectors.services_offered`, as candidates for `earliest_across`, with their doctors' stamps: one
     query, in the same order."""
-    rows = (
-        services_offered_query(
-            clinic, name=name, location_id=location_id, consultation_mode=consultation_mode
-        )
-        .annotate(stamp=RawSQL(_STAMP_SQL, ()))  # noqa: S611 - constant SQL, no parameters
-        .values_list(
-            "pk",
-            "doctor_id",
-            "doctor__display_name",
-            "doctor__timezone",
-            "doctor__clinic__timezone",
-            "duration_minutes",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "min_notice_minutes",
-            "max_advance_days",
-            "daily_cap",
-            "stamp",
-        )
+    services = services_offered_query(
+        clinic, name=name, location_id=location_id, consultation_mode=consultation_mode
+    ).values_list(
+        "pk",
+        "doctor_id",
+        "doctor__display_name",
+        "doctor__timezone",
+        "doctor__clinic__timezone",
+        "duration_minutes",
+        "buffer_before_minutes",
+        "buffer_after_minutes",
+        "min_notice_minutes",
+        "max_advance_days",
+        "daily_cap",
     )
+    inner, params = services.query.sql_with_params()
+    # The stamps by one join rather than a lookup per service; the order is the services query's own.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT q.pk, q.doctor_id, q.doctor__display_name, q.doctor__timezone, "  # noqa: S608 - ORM SQL
+            "q.doctor__clinic__timezone, "
+            "q.duration_minutes, q.buffer_before_minutes, q.buffer_after_minutes, q.min_notice_minutes, "
+            f"q.max_advance_days, q.daily_cap, s.version FROM ({inner}) q "
+            f"LEFT JOIN {_STAMPS} s ON s.doctor_id = q.doctor_id "
+            "ORDER BY q.doctor__display_name, q.name, q.pk",
+            params,
+        )
+        rows = cursor.fetchall()
     return [
         Candidate(
             type_id,
@@ -106,6 +113,7 @@ def search_candidates(
                 duration * 60, before * 60, after * 60, notice * 60, advance * 86_400, daily_cap=cap
             ),
             stamp or 0,
+            clinic.pk,
         )
         for (
             type_id,
@@ -134,7 +142,10 @@ class _Entry:
     complete: bool  # `starts` are all of them
 
 
-_entries: dict[str, _Entry] = {}
+# An entry's key: its chunk (zone, first and last date, location, mode) and `_key`.
+_Key = tuple[uuid.UUID, tuple[uuid.UUID, ...], str, BookingRules]
+_EntryKey = tuple[tuple[str, date, date, uuid.UUID | None, str | None], _Key]
+_entries: dict[_EntryKey, _Entry] = {}
 _lock = threading.Lock()
 
 
@@ -194,32 +205,47 @@ def earliest_across(
     candidates = (
         _candidates(list(models.values())) if models else [t for t in types if isinstance(t, Candidate)]
     )
-    found = _search(candidates, scope_location, consultation_mode, zone, first, last, limit, per_doctor, now)
+    found = earliest_starts(
+        candidates,
+        scope_location=scope_location,
+        consultation_mode=consultation_mode,
+        zone=zone,
+        first=first,
+        last=last,
+        limit=limit,
+        per_doctor=per_doctor,
+        now=now,
+    )
     missing = {c.type_id for c, _ in found} - models.keys()
     if missing:  # the few services that made it, as rows for the answer
         models.update(AppointmentType.objects.select_related("doctor__clinic").in_bulk(missing))
     return [Offer(models[c.type_id].doctor, models[c.type_id], s) for c, s in found]
 
 
-def _search(
+def earliest_starts(
     candidates: list[Candidate],
+    *,
     scope_location: uuid.UUID | None,
     consultation_mode: str | None,
     zone: zoneinfo.ZoneInfo,
     first: date,
     last: date,
     limit: int,
-    per_doctor: int,
-    now: datetime | None,
+    per_doctor: int = 3,
+    now: datetime | None = None,
 ) -> list[tuple[Candidate, Start]]:
+    """`earliest_across` for `search_candidates`, as (candidate, start) pairs: all an answer of ids and
+    names needs, with no service or doctor rows to load."""
     now = now or utcnow()
     at, at_exact = int(now.timestamp()), now.timestamp()
     lo, hi = utc_range(zone, first, last)
     all_type_ids = [c.type_id for c in candidates]
-    full = resources_full(all_type_ids, scope_location, lo, hi, now)
-    own_types: dict[uuid.UUID, list[str]] = {}
+    clinics = {c.clinic_id for c in candidates}
+    clinic_id = next(iter(clinics)) if len(clinics) == 1 else None
+    full = resources_full(all_type_ids, scope_location, lo, hi, now, clinic_id=clinic_id)
+    own_types: dict[uuid.UUID, list[uuid.UUID]] = {}
     for c in candidates:
-        own_types.setdefault(c.doctor_id, []).append(c.type_id.hex)
+        own_types.setdefault(c.doctor_id, []).append(c.type_id)
     # What an entry depends on besides the chunk; a service that needs a shared resource has no key.
     keys = {c.type_id: None if c.type_id in full else _key(c, own_types[c.doctor_id]) for c in candidates}
     capped = any(c.rules.daily_cap is not None for c in candidates)
@@ -241,11 +267,11 @@ def _search(
     while waiting and chunk_first <= last:
         chunk_last = min(last, chunk_first + timedelta(days=SEARCH_CHUNK_DAYS - 1))
         day_lo, day_hi = slots.day_bounds(zone, chunk_first, chunk_last)
-        chunk = f"{zone.key}|{chunk_first}|{chunk_last}|{scope_location}|{consultation_mode}|"
+        chunk = (zone.key, chunk_first, chunk_last, scope_location, consultation_mode)
         results = []
         for c in waiting:
             key = keys[c.type_id]
-            entry = _entries.get(chunk + key) if key is not None else None
+            entry = _entries.get((chunk, key)) if key is not None else None
             results.append(
                 None
                 if entry is None
@@ -268,7 +294,7 @@ def _search(
                     at=at,
                     need=per_doctor - found[c.type_id],
                     unavailable=full.get(c.type_id, ()),
-                    store_as=None if key is None else chunk + key,
+                    store_as=None if key is None else (chunk, key),
                 )
             found[c.type_id] += len(starts)
             offers.extend((c, s) for s in starts)
@@ -276,16 +302,14 @@ def _search(
         chunk_first = chunk_last + timedelta(days=1)
         if len(offers) >= limit:
             break  # a later chunk can only add later starts than all of these
-    offers.sort(key=lambda o: (o[1].start_utc, o[0].doctor_name))
-    return offers[:limit]
+    # sorted(...)[:limit], without sorting the thousands that are not shown
+    return heapq.nsmallest(limit, offers, key=lambda o: (o[1].start_utc, o[0].doctor_name))
 
 
-def _key(c: Candidate, own_types: list[str]) -> str:
-    r = c.rules
-    return (
-        f"{c.type_id.hex}|{','.join(own_types)}|{c.doctor_zone}|{r.duration},{r.buffer_before},"
-        f"{r.buffer_after},{r.min_notice},{r.max_advance},{r.daily_cap}"
-    )
+def _key(c: Candidate, own_types: list[uuid.UUID]) -> _Key:
+    """What an entry depends on besides its chunk: the service, the doctor's services in this search (their
+    scoped rules apply), the doctor's zone and the booking rules."""
+    return (c.type_id, tuple(own_types), c.doctor_zone, c.rules)
 
 
 def _reuse(
@@ -316,7 +340,7 @@ def _compute(
     at: int,
     need: int,
     unavailable: Sequence[tuple[int, int]],
-    store_as: str | None,
+    store_as: _EntryKey | None,
 ) -> list[Start]:
     """The chunk's first `need` bookable starts, computed; kept in the read model under `store_as`."""
     starts = bookable_starts(
@@ -342,7 +366,7 @@ def _start(s: Start) -> int:
     return s.start_utc
 
 
-def _store(key: str, entry: _Entry) -> None:
+def _store(key: _EntryKey, entry: _Entry) -> None:
     with _lock:
         _entries.pop(key, None)  # to the end: the oldest entries are the ones dropped
         _entries[key] = entry

@@ -15,10 +15,11 @@ from medic.clinic.models import AppointmentType, Clinic
 from medic.clinic.tests.factories import AppointmentTypeFactory, ClinicFactory, DoctorFactory
 from scheduling.tests.factories import ScheduleRuleFactory
 
-# The clinic, its services with their doctors' stamps, the resources they need, the answer's services; a cold
-# search (or the doctors whose stamp moved) adds breaks, rules, exceptions, clinic closures and appointments.
-WARM_QUERIES = 4
-COLD_QUERIES = 9
+# The clinic, its services with their doctors' stamps, the resources they need (the answer needs no more: its
+# ids and names come with the services); a cold search (or the doctors whose stamp moved) adds breaks, rules,
+# exceptions, clinic closures and appointments.
+WARM_QUERIES = 3
+COLD_QUERIES = 8
 
 
 @pytest.fixture
