@@ -142,9 +142,8 @@ class _Entry:
     complete: bool  # `starts` are all of them
 
 
-# An entry's key: its chunk (zone, first and last date, location, mode) and `_key`.
-_Key = tuple[uuid.UUID, tuple[uuid.UUID, ...], str, BookingRules]
-_EntryKey = tuple[tuple[str, date, date, uuid.UUID | None, str | None], _Key]
+_Key = tuple[int, tuple[int, ...], str, tuple[int, int, int, int, int, int | None]]
+_EntryKey = tuple[str, _Key]  # the chunk (zone, first and last date, location, mode) and `_key`
 _entries: dict[_EntryKey, _Entry] = {}
 _lock = threading.Lock()
 
@@ -243,11 +242,12 @@ def earliest_starts(
     clinics = {c.clinic_id for c in candidates}
     clinic_id = next(iter(clinics)) if len(clinics) == 1 else None
     full = resources_full(all_type_ids, scope_location, lo, hi, now, clinic_id=clinic_id)
-    own_types: dict[uuid.UUID, list[uuid.UUID]] = {}
+    own_types: dict[uuid.UUID, list[int]] = {}
     for c in candidates:
-        own_types.setdefault(c.doctor_id, []).append(c.type_id)
-    # What an entry depends on besides the chunk; a service that needs a shared resource has no key.
-    keys = {c.type_id: None if c.type_id in full else _key(c, own_types[c.doctor_id]) for c in candidates}
+        own_types.setdefault(c.doctor_id, []).append(c.type_id.int)
+    # What an entry depends on besides the chunk; a service that needs a shared resource has no key. The
+    # loop below goes by position: a thousand services are looked up without hashing a uuid each time.
+    keys = [None if c.type_id in full else _key(c, own_types[c.doctor_id]) for c in candidates]
     capped = any(c.rules.daily_cap is not None for c in candidates)
     loaded: dict[uuid.UUID, Schedule] = {}
 
@@ -260,31 +260,32 @@ def earliest_starts(
         doctors = [DoctorZone(pk, zone) for pk, zone in zones.items()]
         loaded.update(load_schedules(doctors, rows, lo, hi, now, count_days=capped))
 
-    found: dict[uuid.UUID, int] = {c.type_id: 0 for c in candidates}
-    waiting = candidates
+    found = [0] * len(candidates)
+    waiting = list(range(len(candidates)))
     offers: list[tuple[Candidate, Start]] = []
     chunk_first = first
     while waiting and chunk_first <= last:
         chunk_last = min(last, chunk_first + timedelta(days=SEARCH_CHUNK_DAYS - 1))
         day_lo, day_hi = slots.day_bounds(zone, chunk_first, chunk_last)
-        chunk = (zone.key, chunk_first, chunk_last, scope_location, consultation_mode)
+        chunk = f"{zone.key}|{chunk_first}|{chunk_last}|{scope_location}|{consultation_mode}"
         results = []
-        for c in waiting:
-            key = keys[c.type_id]
+        for i in waiting:
+            key = keys[i]
             entry = _entries.get((chunk, key)) if key is not None else None
             results.append(
                 None
                 if entry is None
-                else _reuse(entry, c, at, at_exact, day_lo, day_hi, per_doctor - found[c.type_id])
+                else _reuse(entry, candidates[i], at, at_exact, day_lo, day_hi, per_doctor - found[i])
             )
         missing = {
-            c.doctor_id for c, got in zip(waiting, results, strict=True) if got is None
+            candidates[i].doctor_id for i, got in zip(waiting, results, strict=True) if got is None
         } - loaded.keys()
         if missing:
             load(missing)
-        for c, starts in zip(waiting, results, strict=True):
+        for i, starts in zip(waiting, results, strict=True):
+            c = candidates[i]
             if starts is None:
-                key = keys[c.type_id]
+                key = keys[i]
                 starts = _compute(
                     c,
                     loaded[c.doctor_id],
@@ -292,13 +293,13 @@ def earliest_starts(
                     chunk=(chunk_first, chunk_last),
                     day_hi=day_hi,
                     at=at,
-                    need=per_doctor - found[c.type_id],
+                    need=per_doctor - found[i],
                     unavailable=full.get(c.type_id, ()),
                     store_as=None if key is None else (chunk, key),
                 )
-            found[c.type_id] += len(starts)
+            found[i] += len(starts)
             offers.extend((c, s) for s in starts)
-        waiting = [c for c in waiting if found[c.type_id] < per_doctor]
+        waiting = [i for i in waiting if found[i] < per_doctor]
         chunk_first = chunk_last + timedelta(days=1)
         if len(offers) >= limit:
             break  # a later chunk can only add later starts than all of these
@@ -306,10 +307,16 @@ def earliest_starts(
     return heapq.nsmallest(limit, offers, key=lambda o: (o[1].start_utc, o[0].doctor_name))
 
 
-def _key(c: Candidate, own_types: list[uuid.UUID]) -> _Key:
+def _key(c: Candidate, own_types: list[int]) -> _Key:
     """What an entry depends on besides its chunk: the service, the doctor's services in this search (their
-    scoped rules apply), the doctor's zone and the booking rules."""
-    return (c.type_id, tuple(own_types), c.doctor_zone, c.rules)
+    scoped rules apply), the doctor's zone and the booking rules; plain ints and strings, quick to hash."""
+    r = c.rules
+    return (
+        c.type_id.int,
+        tuple(own_types),
+        c.doctor_zone,
+        (r.duration, r.buffer_before, r.buffer_after, r.min_notice, r.max_advance, r.daily_cap),
+    )
 
 
 def _reuse(
