@@ -73,8 +73,14 @@ def search_candidates(
     location_id: uuid.UUID | None = None,
     consultation_mode: str | None = None,
 ) -> list[Candidate]:
-    """`selectors.services_offered`, as candidates for `earliest_across`, with their doctors' stamps: one
-    query, in the same order."""
+    """`selectors.services_offered`, as candidates for `earliest_across`, with their doctors' stamps, in the
+    same order.
+
+    A clinic's services change far less often than its bookings, so the services are kept in this process
+    too: one statement reads a digest of them (every column a candidate is made of, in order) with every
+    doctor's current stamp, and only when the digest differs from the one kept are the rows read again (a
+    second statement, which reads rows, digest and stamps together). Either way the stamps are read on every
+    search, before any data an entry is computed from."""
     services = services_offered_query(
         clinic, name=name, location_id=location_id, consultation_mode=consultation_mode
     ).values_list(
@@ -92,44 +98,66 @@ def search_candidates(
     )
     inner, params = services.query.sql_with_params()
     # The stamps by one join rather than a lookup per service; the order is the services query's own.
+    head = (
+        f"WITH q AS MATERIALIZED ({inner}), "  # noqa: S608 - the ORM's own SQL
+        f"o AS (SELECT q.*, coalesce(s.version, 0) AS stamp FROM q LEFT JOIN {_STAMPS} s ON s.doctor_id = "
+        "q.doctor_id), d AS (SELECT md5(string_agg(q::text, E'\\n' ORDER BY q.doctor__display_name, q.name, "
+        "q.pk)) AS digest FROM q) "
+    )
+    order = "ORDER BY o.doctor__display_name, o.name, o.pk"
+    key = (clinic.pk, name.lower(), location_id, consultation_mode)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT q.pk, q.doctor_id, q.doctor__display_name, q.doctor__timezone, "  # noqa: S608 - ORM SQL
-            "q.doctor__clinic__timezone, "
-            "q.duration_minutes, q.buffer_before_minutes, q.buffer_after_minutes, q.min_notice_minutes, "
-            f"q.max_advance_days, q.daily_cap, s.version FROM ({inner}) q "
-            f"LEFT JOIN {_STAMPS} s ON s.doctor_id = q.doctor_id "
-            "ORDER BY q.doctor__display_name, q.name, q.pk",
+            f"{head}SELECT d.digest, (SELECT array_agg(o.stamp {order}) FROM o) FROM d",  # noqa: S608
             params,
         )
-        rows = cursor.fetchall()
+        digest, stamps = cursor.fetchone()
+        kept = _directory.get(key)
+        if kept is None or kept[0] != digest:
+            cursor.execute(
+                f"{head}SELECT o.pk, o.doctor_id, o.doctor__display_name, o.doctor__timezone, "  # noqa: S608
+                "o.doctor__clinic__timezone, o.duration_minutes, o.buffer_before_minutes, "
+                "o.buffer_after_minutes, o.min_notice_minutes, o.max_advance_days, o.daily_cap, o.stamp, "
+                f"d.digest FROM o CROSS JOIN d {order}",
+                params,
+            )
+            rows = cursor.fetchall()
+            fresh = [_candidate(clinic, row) for row in rows]
+            if rows:
+                _keep_directory(key, rows[0][-1], fresh)
+            return fresh
     return [
-        Candidate(
-            type_id,
-            doctor_id,
-            doctor_name,
-            doctor_zone or clinic_zone,  # Doctor.effective_timezone
-            BookingRules(
-                duration * 60, before * 60, after * 60, notice * 60, advance * 86_400, daily_cap=cap
-            ),
-            stamp or 0,
-            clinic.pk,
-        )
-        for (
-            type_id,
-            doctor_id,
-            doctor_name,
-            doctor_zone,
-            clinic_zone,
-            duration,
-            before,
-            after,
-            notice,
-            advance,
-            cap,
-            stamp,
-        ) in rows
+        Candidate(c.type_id, c.doctor_id, c.doctor_name, c.doctor_zone, c.rules, stamp, c.clinic_id)
+        for c, stamp in zip(kept[1], stamps or (), strict=True)
     ]
+
+
+def _candidate(clinic: Clinic, row: tuple) -> Candidate:
+    type_id, doctor_id, doctor_name, doctor_zone, clinic_zone, duration, before, after, notice, advance = row[
+        :10
+    ]
+    cap = row[10]
+    return Candidate(
+        type_id,
+        doctor_id,
+        doctor_name,
+        doctor_zone or clinic_zone,  # Doctor.effective_timezone
+        BookingRules(duration * 60, before * 60, after * 60, notice * 60, advance * 86_400, daily_cap=cap),
+        row[11],
+        clinic.pk,
+    )
+
+
+# Each searched clinic and filter's services (digest, candidates), at most this many kept per process.
+MAX_DIRECTORIES = 256
+_directory: dict[tuple[object, ...], tuple[str, list[Candidate]]] = {}
+
+
+def _keep_directory(key: tuple[object, ...], digest: str, candidates: list[Candidate]) -> None:
+    with _lock:
+        if len(_directory) >= MAX_DIRECTORIES:
+            _directory.clear()
+        _directory[key] = (digest, candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +177,10 @@ _lock = threading.Lock()
 
 
 def clear() -> None:
-    """Forget every entry (tests)."""
+    """Forget every entry and every clinic's services (tests)."""
     with _lock:
         _entries.clear()
+        _directory.clear()
 
 
 def stamps(doctor_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

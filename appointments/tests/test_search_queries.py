@@ -15,11 +15,13 @@ from medic.clinic.models import AppointmentType, Clinic
 from medic.clinic.tests.factories import AppointmentTypeFactory, ClinicFactory, DoctorFactory
 from scheduling.tests.factories import ScheduleRuleFactory
 
-# The clinic, its services with their doctors' stamps, the resources they need (the answer needs no more: its
-# ids and names come with the services); a cold search (or the doctors whose stamp moved) adds breaks, rules,
-# exceptions, clinic closures and appointments.
+# The clinic, its services' digest with their doctors' stamps, the resources they need (the answer needs no
+# more: its ids and names come with the services); a cold search (or the doctors whose stamp moved) adds
+# breaks, rules, exceptions, clinic closures and appointments; the first search of a clinic, or the first
+# after its services changed, reads the services themselves too.
 WARM_QUERIES = 3
 COLD_QUERIES = 8
+FIRST_QUERIES = COLD_QUERIES + 1
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ def test_a_search_costs_the_same_queries_cold_warm_and_after_a_write(
 ) -> None:
     clinic = _clinic(doctors)
     search.clear()
-    with django_assert_num_queries(COLD_QUERIES):
+    with django_assert_num_queries(FIRST_QUERIES):
         cold = _get(clinic, day)
     with django_assert_num_queries(WARM_QUERIES):
         assert _get(clinic, day) == cold
@@ -63,3 +65,16 @@ def test_a_search_costs_the_same_queries_cold_warm_and_after_a_write(
     assert after != cold
     with django_assert_num_queries(WARM_QUERIES):
         assert _get(clinic, day) == after
+
+
+def test_a_changed_service_is_read_again_and_applies_at_once(
+    db: None, day: date, django_assert_num_queries
+) -> None:
+    clinic = _clinic(2)
+    search.clear()
+    before = _get(clinic, day)
+    consult = AppointmentType.objects.filter(doctor__clinic=clinic).first()
+    AppointmentType.objects.filter(pk=consult.pk).update(duration_minutes=consult.duration_minutes * 2)
+    with django_assert_num_queries(FIRST_QUERIES):  # the services again, and its starts computed afresh
+        after = _get(clinic, day)
+    assert after != before
