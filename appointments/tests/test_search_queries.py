@@ -73,7 +73,7 @@ def test_a_changed_service_is_read_again_and_applies_at_once(
     clinic = _clinic(2)
     search.clear()
     before = _get(clinic, day)
-    consult = AppointmentType.objects.filter(doctor__clinic=clinic).first()
+    consult = AppointmentType.objects.filter(doctor__clinic=clinic)[0]
     AppointmentType.objects.filter(pk=consult.pk).update(duration_minutes=consult.duration_minutes * 2)
     with django_assert_num_queries(FIRST_QUERIES):  # the services again, and its starts computed afresh
         after = _get(clinic, day)
