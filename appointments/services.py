@@ -391,11 +391,11 @@ def _lost_race(exc: OperationalError) -> bool:
     return isinstance(exc.__cause__, pg_errors.DeadlockDetected | pg_errors.SerializationFailure)
 
 
-def _retrying_races(write: Callable[[], T]) -> T:
+def _retrying_races(write: Callable[[], T], *, lost: Callable[[], ValidationFailed] | None = None) -> T:
     """`write()` (one transaction, or a savepoint inside the caller's), run again up to `_RACE_ATTEMPTS`
-    times when PostgreSQL aborts it to break a deadlock; 409 SLOT_TAKEN when it loses every time. Two
-    bookings of one doctor inserted at the same moment can each wait for the other inside the overlap
-    check; one of them is then aborted, and on its next try it sees the winner."""
+    times when PostgreSQL aborts it to break a deadlock; `lost()` (default 409 SLOT_TAKEN) when it loses
+    every time. Two bookings of one doctor written at the same moment can each wait for the other inside the
+    overlap check; one of them is then aborted, and on its next try it sees the winner."""
     for attempt in range(1, _RACE_ATTEMPTS + 1):
         try:
             return write()
@@ -403,10 +403,14 @@ def _retrying_races(write: Callable[[], T]) -> T:
             if not _lost_race(exc):
                 raise
             if attempt == _RACE_ATTEMPTS:
-                raise Conflict(
-                    [FieldError("startsAt", "SLOT_TAKEN", "Someone else has just held or booked that time.")]
-                ) from exc
+                raise (lost or _slot_taken)() from exc
     raise AssertionError("unreachable")
+
+
+def _busy_retry() -> Conflict:
+    return Conflict(
+        [FieldError("", "TRY_AGAIN", "Other bookings were being made at the same moment: please try again.")]
+    )
 
 
 def hold(req: HoldRequest, *, actor: Actor, now: datetime | None = None) -> Appointment:
@@ -794,14 +798,20 @@ def _wrong_status(a: Appointment, action: str) -> Conflict:
 
 
 def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> Appointment:
-    """held → confirmed; an expired hold is 410 HOLD_EXPIRED (and is recorded as expired)."""
-    now = now or utcnow()
-    with transaction.atomic():
-        a = _locked(a)
-        expired = _confirm_locked(a, actor, now)
+    """held → confirmed; an expired hold is 410 HOLD_EXPIRED (and is recorded as expired). The status change
+    is checked against the overlap constraints again, so it can deadlock with a booking being written over
+    the same time: it is then run again (`_retrying_races`)."""
+    at = now or utcnow()
+
+    def write() -> tuple[Appointment, bool]:
+        with transaction.atomic():
+            locked = _locked(a)
+            return locked, _confirm_locked(locked, actor, at)
+
+    confirmed, expired = _retrying_races(write, lost=_busy_retry)
     if expired:
         raise _hold_expired()
-    return a
+    return confirmed
 
 
 def confirm_own_hold(
@@ -865,10 +875,17 @@ def _confirm_as_read(
     params = [*values, a.pk, Status.HELD, now, read_at, *_insert_values(event)]
     if jobs is not None:
         params.append(jobs)
-    # Django's own cursor, not a prepared one: it spells the jobs' records out as procrastinate's does.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        done = cursor.fetchone() is not None
+
+    def write() -> bool:
+        # Django's own cursor, not a prepared one: it spells the jobs' records out as procrastinate's does.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
+
+    try:
+        done = _retrying_races(write, lost=_busy_retry)  # a deadlock in the overlap check, as `confirm`
+    except ValidationFailed:
+        return False  # lost every time: the full path tries again
     if done:
         _saved(event)
     return done

@@ -298,6 +298,9 @@ class Load:
 
     def run(self, clients: int) -> LoadResult:
         self.result = LoadResult(clients=clients)
+        # Each load waits for its own start: were the event still set by the previous load, a client could
+        # read that load's (past) deadline before this one's is set, and stop at once.
+        self.go.clear()
         barrier = threading.Barrier(clients + 1)
         threads = [
             threading.Thread(target=self._client, args=(n, barrier), daemon=True) for n in range(clients)
