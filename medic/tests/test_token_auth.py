@@ -7,8 +7,10 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
+from medic.clinic.authentication import ApiTokenAuthentication
 from medic.clinic.models import ApiToken, hash_token
 
 
@@ -78,3 +80,16 @@ def test_token_use_is_recorded(api: APIClient, demo) -> None:
     key = _issue("doctor@example.com")
     api.get("/api/me", HTTP_AUTHORIZATION=f"Token {key}")
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_a_valid_token_from_a_clean_address_costs_one_statement(demo, django_assert_num_queries) -> None:
+    key = _issue("doctor@example.com")
+
+    def authenticate() -> object:
+        request = APIRequestFactory().get("/api/me", HTTP_AUTHORIZATION=f"Token {key}")
+        return ApiTokenAuthentication().authenticate(Request(request))
+
+    authenticate()  # the first use records last_used_at
+    with django_assert_num_queries(1):  # the token, its user and the address's failures, together
+        found = authenticate()
+    assert found is not None and found[0] == demo.doctor.user
