@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -85,7 +86,7 @@ def test_token_use_is_recorded(api: APIClient, demo) -> None:
 def test_a_valid_token_from_a_clean_address_costs_one_statement(demo, django_assert_num_queries) -> None:
     key = _issue("doctor@example.com")
 
-    def authenticate() -> object:
+    def authenticate() -> tuple[Any, Any] | None:
         request = APIRequestFactory().get("/api/me", HTTP_AUTHORIZATION=f"Token {key}")
         return ApiTokenAuthentication().authenticate(Request(request))
 
