@@ -129,12 +129,28 @@ def bookable_start(
     leave_out: uuid.UUID | None = None,
 ) -> Start | None:
     """The bookable start at `starts_at`, with the place a hold there gets, or None when it is not one."""
+    found, schedule = _starts_of_the_day(doctor, appointment_type, starts_at, scope, now, leave_out=leave_out)
+    return _placed(found, schedule.stored.places, doctor, appointment_type, scope)[0] if found else None
+
+
+def _starts_of_the_day(
+    doctor: Doctor,
+    appointment_type: AppointmentType,
+    starts_at: datetime,
+    scope: Scope,
+    now: datetime,
+    *,
+    leave_out: uuid.UUID | None,
+    ignore_bookings: bool = False,
+) -> tuple[list[Start], Schedule]:
+    """The bookable starts at `starts_at` (none or one) computed over its local day in the doctor's zone,
+    with the schedule they came from; `ignore_bookings`: as if the doctor had no other booking."""
     zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
     local_day = starts_at.astimezone(zone).date()
     lo, hi = utc_range(zone, local_day, local_day)
     schedule = load_schedules([doctor], scope.request_filter(), lo, hi, now, leave_out=leave_out)[doctor.pk]
     starts = bookable_starts(
-        schedule,
+        replace(schedule, busy=[], holds_until=None) if ignore_bookings else schedule,
         booking_rules(appointment_type),
         zone=zone,
         first=local_day,
@@ -142,8 +158,7 @@ def bookable_start(
         now=int(now.timestamp()),
     )
     wanted = int(starts_at.timestamp())
-    found = [s for s in starts if s.start_utc == wanted]
-    return _placed(found, schedule.stored.places, doctor, appointment_type, scope)[0] if found else None
+    return [s for s in starts if s.start_utc == wanted], schedule
 
 
 def taken_start(
@@ -167,20 +182,10 @@ def taken_start(
         others = others.exclude(pk=leave_out)
     if not others.exists():
         return False
-    zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
-    local_day = starts_at.astimezone(zone).date()
-    lo, hi = utc_range(zone, local_day, local_day)
-    schedule = load_schedules([doctor], scope.request_filter(), lo, hi, now, leave_out=leave_out)[doctor.pk]
-    starts = bookable_starts(
-        replace(schedule, busy=[], holds_until=None),
-        booking_rules(appointment_type),
-        zone=zone,
-        first=local_day,
-        last=local_day,
-        now=int(now.timestamp()),
+    found, _ = _starts_of_the_day(
+        doctor, appointment_type, starts_at, scope, now, leave_out=leave_out, ignore_bookings=True
     )
-    wanted = int(starts_at.timestamp())
-    return any(s.start_utc == wanted for s in starts)
+    return bool(found)
 
 
 def start_in_rules(
