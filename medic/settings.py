@@ -143,11 +143,10 @@ AXES_LOCKOUT_CALLABLE = "medic.lockout.lockout_response"
 # A success must not wipe the count: it would let anyone with an account reset their address's failures.
 AXES_RESET_ON_SUCCESS = False
 # Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For; without
-# proxies (the default) only the socket's address counts, which a client cannot forge.
-if env.int("MEDIC_PROXY_COUNT", default=0) > 0:
-    AXES_IPWARE_PROXY_COUNT = env.int("MEDIC_PROXY_COUNT")
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# proxies (the default) only the socket's address counts, which a client cannot forge. One rule for the
+# lockouts (medic.lockout.client_ip) and the throttles (DRF's NUM_PROXIES).
+MEDIC_PROXY_COUNT = env.int("MEDIC_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "medic.lockout.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -278,7 +277,7 @@ REST_FRAMEWORK = {
     },
     # How many proxies in front set X-Forwarded-For: 0 = use the connection's address (a client cannot
     # dodge its limit by sending the header itself).
-    "NUM_PROXIES": env.int("MEDIC_PROXY_COUNT", default=0),
+    "NUM_PROXIES": MEDIC_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

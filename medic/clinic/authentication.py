@@ -6,7 +6,6 @@ import functools
 from datetime import timedelta
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
@@ -14,7 +13,7 @@ from rest_framework.request import Request
 
 from medic import rows
 from medic.clinic.models import ApiToken, User, hash_token
-from medic.lockout import check_token_address, token_failed
+from medic.lockout import check_token_address, client_ip, token_failed
 
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -36,10 +35,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             check_token_address(request._request)
             token_failed(request._request)
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
-        token, address_failed = _token_and_address(hash_token(key), _address(request))
-        if token is None or address_failed:
+        address = _address(request)
+        token, address_failed = _token_and_address(hash_token(key), address)
+        if token is None or address_failed or (address is None and settings.AXES_ENABLED):
             # A locked address is refused even with a valid token; only an address with failures on record
-            # can be locked, so only then does axes itself decide (its whitelist, cool-off and limits).
+            # can be locked, so only then (or for an address this statement cannot look up) does axes
+            # itself decide, with its whitelist, cool-off and limits.
             check_token_address(request._request)
         if token is None or not token.user.is_active:
             token_failed(request._request)  # counts against the address; 429 once it is locked
@@ -55,10 +56,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 
 def _address(request: Request) -> str | None:
-    """The client address as axes counts it (None when lockout is off: then no failure matters here)."""
+    """The client address as the lockout counts it (None when it has none, or when lockout is off)."""
     if not settings.AXES_ENABLED:
         return None
-    return get_client_ip_address(request._request)
+    return client_ip(request._request)
 
 
 _FAILED_BEFORE = (

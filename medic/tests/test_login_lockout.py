@@ -10,7 +10,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from medic.clinic.tests.factories import UserFactory
@@ -169,3 +169,27 @@ def test_token_lockout_ends_after_the_cool_off(demo) -> None:
         attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
     )
     assert _me(key).status_code == 200
+
+
+@override_settings(MEDIC_PROXY_COUNT=1)
+def test_behind_a_proxy_each_forwarded_client_is_locked_out_apart(user) -> None:
+    """Behind MEDIC_PROXY_COUNT proxies, every client arrives from the proxy's own address: the lockout
+    counts the address the proxy saw, or one guesser would lock out everyone behind it."""
+
+    def sign_in(client_address: str, password: str) -> int:
+        browser = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=f"203.0.113.7, {client_address}")
+        return browser.post(
+            "/accounts/login/", {"username": f"other{client_address[-1]}@example.org", "password": password}
+        ).status_code
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("198.51.100.1", "wrong")
+    assert sign_in("198.51.100.1", "wrong") == 429
+    assert sign_in("198.51.100.2", "wrong") == 200  # the form again, with its error: not locked out
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.1", "198.51.100.2"}
+
+
+@pytest.mark.parametrize("remote", ["", "unix:", "fe80::1%eth0", "not-an-address"])
+def test_an_odd_socket_address_signs_in_and_is_counted_not_a_500(user, remote: str) -> None:
+    assert _post(Client(REMOTE_ADDR=remote), "pat@example.org", "wrong").status_code == 200
+    assert AccessAttempt.objects.get().ip_address is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 from typing import Any
 
+import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -94,3 +95,12 @@ def test_a_valid_token_from_a_clean_address_costs_one_statement(demo, django_ass
     with django_assert_num_queries(1):  # the token, its user and the address's failures, together
         found = authenticate()
     assert found is not None and found[0] == demo.doctor.user
+
+
+@pytest.mark.parametrize("remote", ["", "unix:", "fe80::1%eth0", "not-an-address"])
+def test_a_token_from_an_odd_client_address_is_never_a_500(demo, remote: str) -> None:
+    key = _issue("doctor@example.com")
+    response = Client(REMOTE_ADDR=remote).get("/api/me", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code in (200, 400), response.content
+    wrong = Client(REMOTE_ADDR=remote).get("/api/me", HTTP_AUTHORIZATION="Token wrong")
+    assert wrong.status_code in (400, 401, 429), wrong.content
