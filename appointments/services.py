@@ -466,26 +466,28 @@ def fast_hold(
     now: datetime | None = None,
 ) -> Appointment | None:
     """The common hold, cheaply: a patient holding for themself a service that needs no resource and has no
-    daily cap. Six statements: the service with its doctor, clinic and what decides the path; the patient,
-    locked; this day's time off and openings; its closures; the live holds to count; the appointment and its
-    audit event.
+    daily cap. Two statements inside the transaction (`selectors.hold_facts`: the service with its doctor,
+    clinic and what decides the path, the patient locked, this day's time off, openings and closures; then
+    the appointment with its audit event, inserted only while the patient is under the hold limit).
 
     The start is checked against the doctor's weekly rules cached by schedule version (`_rules_for`) plus the
     day's exceptions read live, by the engine itself (`availability.start_in_rules`), with the notice, advance
     window, buffers and place as `hold` applies them; other bookings are left to the exclusion constraints.
 
-    It only ever holds: None hands the request to the full path (`hold_request_for` + `hold`), which answers
-    every other case exactly as before, errors included: the fast path is off; the caller books for someone
-    else or acts for the doctor; a room, a location the doctor does not work at, or an unknown mode is asked
-    for; the service needs a resource or has a daily cap; the patient is at their hold limit or may not see a
-    private clinic; the start is not bookable or its place is ambiguous; the constraints refuse the insert
-    (a booking or a stale hold is in the way, or a deadlock). Nothing is written in any of those cases.
+    It holds, or answers 409 SLOT_TAKEN when another live booking's own time is in the way. None hands the
+    request to the full path (`hold_request_for` + `hold`), which answers every other case exactly as before,
+    errors included: the fast path is off; the caller books for someone else or acts for the doctor; a room,
+    a location the doctor does not work at, or an unknown mode is asked for; the service needs a resource or
+    has a daily cap; the patient is at their hold limit or may not see a private clinic; the start is not
+    bookable or its place is ambiguous; the constraints refuse the insert for a stale hold or a buffer, or
+    a deadlock. Nothing is written in any of those cases.
     """
     if not fast_booking() or not user.is_authenticated or not user.is_active or user.is_superuser:
         return None
     if room_id is not None:
         return None
     now = now or utcnow()
+    a: Appointment | None = None
     try:
         with transaction.atomic():
             facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
@@ -534,7 +536,7 @@ def fast_hold(
     except IntegrityError as exc:
         if not _is_overlap(exc):
             raise
-        if not _taken_by_another(a, now):
+        if a is None or not _taken_by_another(a, now):
             return None
         raise _slot_taken() from exc
     except OperationalError as exc:
