@@ -47,8 +47,6 @@ from medic.clinic.models import User
 
 logger = logging.getLogger(__name__)
 
-# The audit events that make an earlier notice wrong (see the module docstring).
-
 PATIENT_KINDS = (NoticeKind.CONFIRMED, NoticeKind.RESCHEDULED, NoticeKind.CANCELLED, NoticeKind.REMINDER)
 STAFF_KINDS = (NoticeKind.STAFF_BOOKED, NoticeKind.STAFF_CANCELLED)
 CANCEL_KINDS = (NoticeKind.CANCELLED, NoticeKind.STAFF_CANCELLED)

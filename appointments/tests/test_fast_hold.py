@@ -13,9 +13,10 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
+from procrastinate import sql
 from rest_framework.test import APIClient
 
-from appointments import services
+from appointments import notifications, services
 from appointments.models import (
     ACTIVE_STATUSES,
     ActorType,
@@ -373,3 +374,8 @@ def test_32_patients_racing_on_the_fast_path_get_exactly_one_hold(demo, consult,
     assert statuses <= {(201, None), (409, "SLOT_TAKEN"), (422, "SLOT_NOT_AVAILABLE")}, statuses
     assert sum(1 for r in results if r == (201, None)) == 1
     assert Appointment.objects.filter(status__in=ACTIVE_STATUSES).count() == 1
+
+
+def test_the_confirm_queues_notices_through_the_installed_procrastinates_own_function() -> None:
+    function = notifications.QUEUE_JOBS_SQL.split("(", 1)[0]
+    assert f"{function}(" in sql.queries["defer_jobs"]  # an upgrade that renames it fails here, not in use
