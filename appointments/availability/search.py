@@ -133,10 +133,8 @@ def search_candidates(
 
 
 def _candidate(clinic: Clinic, row: tuple) -> Candidate:
-    type_id, doctor_id, doctor_name, doctor_zone, clinic_zone, duration, before, after, notice, advance = row[
-        :10
-    ]
-    cap = row[10]
+    type_id, doctor_id, doctor_name, doctor_zone, clinic_zone = row[:5]
+    duration, before, after, notice, advance, cap = row[5:11]
     return Candidate(
         type_id,
         doctor_id,
