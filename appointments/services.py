@@ -691,23 +691,44 @@ def _insert_with_event(
     return inserted
 
 
-def _update_with_event(a: Appointment, fields: list[str], kind: str, actor: Actor, before: dict) -> None:
-    """UPDATE `fields` (and `updated_at`) of `a`, locked by the caller, and INSERT its audit event, in one
-    statement."""
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """The pieces of a one-statement UPDATE of an appointment with its audit event (`_change_of`)."""
+
+    assignments: str  # `"col" = %s, …` of the changed fields and `updated_at`
+    values: list[Any]  # their values, in that order
+    event: AppointmentEvent  # the audit event, not saved yet
+    log: str  # `INSERT INTO <events> (…)`
+    log_values: str  # the event's placeholders
+
+
+def _change_of(a: Appointment, fields: list[str], kind: str, actor: Actor, before: dict) -> _Change:
+    """What UPDATEs `fields` (and `updated_at`, auto_now) of `a` as it now stands, and its audit event."""
     changed = [cast(Field, a._meta.get_field(name)) for name in [*fields, "updated_at"]]
-    values = [f.get_db_prep_save(f.pre_save(a, False), connection=connection) for f in changed]  # auto_now
     event = AppointmentEvent(
         appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=before, after=snapshot(a)
     )
     log, log_values, _ = _insert_template(AppointmentEvent)
-    assignments = ", ".join(f'"{f.column}" = %s' for f in changed)
+    return _Change(
+        assignments=", ".join(f'"{f.column}" = %s' for f in changed),
+        values=[f.get_db_prep_save(f.pre_save(a, False), connection=connection) for f in changed],
+        event=event,
+        log=log,
+        log_values=log_values,
+    )
+
+
+def _update_with_event(a: Appointment, fields: list[str], kind: str, actor: Actor, before: dict) -> None:
+    """UPDATE `fields` (and `updated_at`) of `a`, locked by the caller, and INSERT its audit event, in one
+    statement."""
+    c = _change_of(a, fields, kind, actor, before)
     with rows.prepared_cursor() as cursor:
         cursor.execute(
-            f'WITH changed AS (UPDATE "{Appointment._meta.db_table}" SET {assignments} WHERE "id" = %s) '  # noqa: S608
-            f"{log} VALUES ({log_values})",
-            [*values, a.pk, *_insert_values(event)],
+            f'WITH changed AS (UPDATE "{Appointment._meta.db_table}" SET {c.assignments} WHERE "id" = %s) '  # noqa: S608
+            f"{c.log} VALUES ({c.log_values})",
+            [*c.values, a.pk, *_insert_values(c.event)],
         )
-    _saved(event)
+    _saved(c.event)
 
 
 def _new_hold(req: HoldRequest, place: availability.Place, actor: Actor, now: datetime) -> Appointment:
@@ -852,29 +873,18 @@ def _confirm_as_read(
     changes nothing unless the row is still the live hold that was read (same `updated_at`, still held, not
     run out). Whether it changed."""
     actor = Actor(ActorType.PATIENT, a.patient_id)
-    changed = [cast(Field, a._meta.get_field(name)) for name in ["status", "confirmed_at", "updated_at"]]
-    values = [f.get_db_prep_save(f.pre_save(a, False), connection=connection) for f in changed]  # auto_now
-    event = AppointmentEvent(
-        appointment=a,
-        kind="confirmed",
-        actor_type=actor.type,
-        actor_id=actor.id,
-        before=before,
-        after=snapshot(a),
-    )
-    log, log_values, _ = _insert_template(AppointmentEvent)
-    assignments = ", ".join(f'"{f.column}" = %s' for f in changed)
+    c = _change_of(a, ["status", "confirmed_at"], "confirmed", actor, before)
     jobs = notifications.notice_jobs_param(a, "confirmed", actor.type, version)
     queue = ""
     if jobs is not None:  # the notices, queued with the change (procrastinate's own function)
         queue = f", queued AS (SELECT {notifications.QUEUE_JOBS_SQL} FROM changed)"  # noqa: S608
     sql = (
-        f'WITH changed AS (UPDATE "{Appointment._meta.db_table}" SET {assignments}'  # noqa: S608 - our tables
+        f'WITH changed AS (UPDATE "{Appointment._meta.db_table}" SET {c.assignments}'  # noqa: S608 - our tables
         ' WHERE "id" = %s AND "status" = %s AND "hold_expires_at" > %s AND "updated_at" = %s RETURNING "id"),'
-        f" logged AS ({log} SELECT {log_values} FROM changed){queue}"
+        f" logged AS ({c.log} SELECT {c.log_values} FROM changed){queue}"
         f" SELECT 1 FROM changed{', queued' if jobs is not None else ''}"
     )
-    params = [*values, a.pk, Status.HELD, now, read_at, *_insert_values(event)]
+    params = [*c.values, a.pk, Status.HELD, now, read_at, *_insert_values(c.event)]
     if jobs is not None:
         params.append(jobs)
 
@@ -889,7 +899,7 @@ def _confirm_as_read(
     except ValidationFailed:
         return False  # lost every time: the full path tries again
     if done:
-        _saved(event)
+        _saved(c.event)
     return done
 
 

@@ -149,8 +149,21 @@ def _starts_of_the_day(
     local_day = starts_at.astimezone(zone).date()
     lo, hi = utc_range(zone, local_day, local_day)
     schedule = load_schedules([doctor], scope.request_filter(), lo, hi, now, leave_out=leave_out)[doctor.pk]
+    used = replace(schedule, busy=[], holds_until=None) if ignore_bookings else schedule
+    return _starts_at(used, appointment_type, starts_at, now, zone), schedule
+
+
+def _starts_at(
+    schedule: Schedule,
+    appointment_type: AppointmentType,
+    starts_at: datetime,
+    now: datetime,
+    zone: zoneinfo.ZoneInfo,
+) -> list[Start]:
+    """The engine's bookable starts at exactly `starts_at` (none or one), computed over its local day."""
+    local_day = starts_at.astimezone(zone).date()
     starts = bookable_starts(
-        replace(schedule, busy=[], holds_until=None) if ignore_bookings else schedule,
+        schedule,
         booking_rules(appointment_type),
         zone=zone,
         first=local_day,
@@ -158,7 +171,7 @@ def _starts_of_the_day(
         now=int(now.timestamp()),
     )
     wanted = int(starts_at.timestamp())
-    return [s for s in starts if s.start_utc == wanted], schedule
+    return [s for s in starts if s.start_utc == wanted]
 
 
 def taken_start(
@@ -207,21 +220,11 @@ def start_in_rules(
     to `scope`, as `schedule_inputs` reads them. With no other booking in the way, the answer is
     `bookable_start`'s (same engine, same placing).
     """
-    zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
-    local_day = starts_at.astimezone(zone).date()
     # Everything read live (time off, openings, closures), with the given rules' windows and places.
     stored = replace(live, windows_by_zone=rules.windows_by_zone, places={**rules.places, **live.places})
     schedule = Schedule(stored=stored, busy=[], bookings_per_day={}, doctor_zone=doctor.effective_timezone)
-    starts = bookable_starts(
-        schedule,
-        booking_rules(appointment_type),
-        zone=zone,
-        first=local_day,
-        last=local_day,
-        now=int(now.timestamp()),
-    )
-    wanted = int(starts_at.timestamp())
-    found = next((s for s in starts if s.start_utc == wanted), None)
+    zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
+    found = next(iter(_starts_at(schedule, appointment_type, starts_at, now, zone)), None)
     if found is None:
         return None
     place = place_of(
