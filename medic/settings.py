@@ -202,6 +202,16 @@ MEDIC_FAST_BOOKING = env.bool("MEDIC_FAST_BOOKING", default=True)
 # The few hot statements written for it (token sign-in, the fast hold and confirm) are prepared once per
 # connection; turn off behind a transaction-mode pooler that cannot keep prepared statements.
 MEDIC_PREPARE_STATEMENTS = env.bool("MEDIC_PREPARE_STATEMENTS", default=True)
+if MEDIC_PREPARE_STATEMENTS:
+    # Django leaves psycopg's `prepare_threshold` at None, which makes psycopg ignore even an explicit
+    # prepare=True. Django's own cursors bind on the client and are never prepared whatever this says, so
+    # a threshold never reached prepares exactly the statements that ask (`medic.rows.prepared_cursor`).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("prepare_threshold", 2**31 - 1)
+    # Plan a prepared statement once, for any parameters: left to choose, PostgreSQL kept planning the hot
+    # statements anew on every run (their custom plans look cheaper than the generic one), which cost more
+    # than running them. Only prepared statements and PL/pgSQL (the triggers) are affected.
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 # A schedule preview that would hold more slots than this is refused (an error at dateRange, the default
 # week previewed instead): a year of 5-minute slots all day is ~100k slots and 11 MB, a year of 11 hours a
 # day at 10 minutes ~24k. The schedule page previews 1 or 4 weeks (at most ~8k).
