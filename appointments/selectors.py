@@ -13,7 +13,13 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import OuterRef, Q, QuerySet
 
-from appointments.models import VERSION_EVENT_KINDS, Appointment, AppointmentEvent, BookableResource
+from appointments.models import (
+    ACTIVE_STATUSES,
+    VERSION_EVENT_KINDS,
+    Appointment,
+    AppointmentEvent,
+    BookableResource,
+)
 from medic import rows
 from medic.clinic.models import (
     AppointmentType,
@@ -59,6 +65,12 @@ class HoldFacts:
     # Time off and openings: kind, start, end (epoch seconds), interval, id, scope.
     exceptions: list[tuple[str, int, int, int | None, uuid.UUID, Scope]]
     closure_rows: tuple[tuple[str, date, str], ...]  # the clinic's own (kind, date, name) near the start
+    # The doctor's live bookings whose buffered time overlaps the start's (with the service's duration and
+    # buffers), as of this statement: (status, hold_expires_at, starts_at, ends_at).
+    in_the_way: tuple[Booked, ...]
+
+
+Booked = tuple[str, datetime | None, datetime, datetime]
 
 
 FACTS_SLACK = timedelta(days=4)  # wider than any local day plus `schedule_inputs`' two days of slack
@@ -69,12 +81,14 @@ def hold_facts(
 ) -> HoldFacts | None:
     """An active service of an active doctor, with the doctor, the clinic, the caller's patient row (locked:
     call inside a transaction) and, around `starts_at`, the doctor's time off and openings and the clinic's
-    own closure rows: one statement where the ORM took six, for the hold's fast path. None when there is no
-    such service."""
+    own closure rows, and the live bookings in the way of the start: one statement where the ORM took seven,
+    for the hold's fast path. None when there is no such service."""
     sql = _hold_facts_sql()
     lo, hi = starts_at - FACTS_SLACK, starts_at + FACTS_SLACK
     with rows.prepared_cursor() as cursor:
-        cursor.execute(sql, [user_id, hi, lo, lo.date(), hi.date(), appointment_type_id, doctor_id])
+        cursor.execute(
+            sql, [user_id, hi, lo, lo.date(), hi.date(), starts_at, starts_at, appointment_type_id, doctor_id]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -85,7 +99,7 @@ def hold_facts(
     if row[at] is not None:
         patient = rows.instance(Patient, row, at)[0]
     at += len(rows.attnames(Patient))
-    version, staff, needs_resources, locations, exceptions, closures = row[at : at + 6]
+    version, staff, needs_resources, locations, exceptions, closures, booked = row[at : at + 7]
     doctor.clinic = clinic
     service.doctor = doctor
     return HoldFacts(
@@ -112,7 +126,15 @@ def hold_facts(
             for kind, start, end, interval, pk, type_id, location_id, room_id, mode in exceptions
         ],
         closure_rows=tuple((kind, date.fromisoformat(day), name) for kind, day, name in closures),
+        in_the_way=tuple(
+            (status, _instant(expiry) if expiry else None, _instant(start), _instant(end))
+            for status, expiry, start, end in booked
+        ),
     )
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso).astimezone(UTC)
 
 
 @functools.cache
@@ -129,6 +151,8 @@ def _hold_facts_sql() -> str:
     }
     exceptions = AvailabilityException._meta.db_table
     closures = ClinicClosure._meta.db_table
+    # Spelled as the exclusion constraints' own condition, so their (partial) index serves the lookup.
+    live = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     return f"""
 WITH p AS (SELECT * FROM "{t[Patient]}" WHERE "user_id" = %s FOR NO KEY UPDATE)
 SELECT {rows.columns(AppointmentType, "s")}, {rows.columns(Doctor, "d")}, {rows.columns(Clinic, "c")},
@@ -148,7 +172,13 @@ SELECT {rows.columns(AppointmentType, "s")}, {rows.columns(Doctor, "d")}, {rows.
              WHERE e."doctor_id" = d."id" AND e."starts_at" < %s AND e."ends_at" > %s
              ORDER BY e."starts_at", e."id"),
        ARRAY(SELECT json_build_array(k."kind", k."date", k."name") FROM "{closures}" k
-             WHERE k."clinic_id" = c."id" AND k."date" >= %s AND k."date" <= %s ORDER BY k."date")
+             WHERE k."clinic_id" = c."id" AND k."date" >= %s AND k."date" <= %s ORDER BY k."date"),
+       ARRAY(SELECT json_build_array(b."status", b."hold_expires_at", b."starts_at", b."ends_at")
+             FROM "{Appointment._meta.db_table}" b
+             WHERE b."doctor_id" = d."id" AND b."status" IN ({live})
+               AND b."busy_period" && tstzrange(
+                   %s::timestamptz - make_interval(mins => s."buffer_before_minutes"),
+                   %s::timestamptz + make_interval(mins => s."duration_minutes" + s."buffer_after_minutes")))
 FROM "{t[AppointmentType]}" s
 JOIN "{t[Doctor]}" d ON d."id" = s."doctor_id"
 JOIN "{t[Clinic]}" c ON c."id" = d."clinic_id"

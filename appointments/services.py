@@ -6,7 +6,7 @@ import functools
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -467,12 +467,14 @@ def fast_hold(
 ) -> Appointment | None:
     """The common hold, cheaply: a patient holding for themself a service that needs no resource and has no
     daily cap. Two statements inside the transaction (`selectors.hold_facts`: the service with its doctor,
-    clinic and what decides the path, the patient locked, this day's time off, openings and closures; then
-    the appointment with its audit event, inserted only while the patient is under the hold limit).
+    clinic and what decides the path, the patient locked, this day's time off, openings and closures, the
+    live bookings in the way; then the appointment with its audit event, inserted only while the patient is
+    under the hold limit).
 
     The start is checked against the doctor's weekly rules cached by schedule version (`_rules_for`) plus the
     day's exceptions read live, by the engine itself (`availability.start_in_rules`), with the notice, advance
-    window, buffers and place as `hold` applies them; other bookings are left to the exclusion constraints.
+    window, buffers and place as `hold` applies them. A booking already in the way answers without an insert;
+    one made meanwhile is left to the exclusion constraints.
 
     It holds, or answers 409 SLOT_TAKEN when another live booking's own time is in the way. None hands the
     request to the full path (`hold_request_for` + `hold`), which answers every other case exactly as before,
@@ -529,6 +531,11 @@ def fast_hold(
                 raise _FullPath
             actor = Actor(ActorType.PATIENT, patient.pk)
             a = _new_hold(req, start.place, actor, now)
+            if facts.in_the_way:
+                # Lost to a booking already made: answered without an insert the constraints would refuse.
+                if _taken_in(facts.in_the_way, a, now):
+                    raise _slot_taken()
+                raise _FullPath
             if not _insert_with_event(a, "held", actor, live_holds_below=(clinic, now)):
                 raise _FullPath  # at the hold limit: the full path says so
     except _FullPath:
@@ -547,17 +554,22 @@ def fast_hold(
 
 
 def _taken_by_another(a: Appointment, now: datetime) -> bool:
-    """After the exclusion constraints refused `a`: whether a live booking's own time overlaps it (409
-    SLOT_TAKEN). False hands the request to the full path: a hold that has run out is in the way (the
-    constraints still count it until it is marked expired, which the full path does), or only a buffer is
-    (422 SLOT_NOT_AVAILABLE there)."""
+    """After the exclusion constraints refused `a`: `_taken_in` the live bookings whose buffered time overlaps
+    its own, read now."""
     overlapping = Appointment.objects.filter(
         doctor_id=a.doctor_id,
         status__in=ACTIVE_STATUSES,
         busy_starts_at__lt=a.busy_ends_at,
         busy_ends_at__gt=a.busy_starts_at,
     ).values_list("status", "hold_expires_at", "starts_at", "ends_at")
-    found = list(overlapping)
+    return _taken_in(list(overlapping), a, now)
+
+
+def _taken_in(found: Sequence[selectors.Booked], a: Appointment, now: datetime) -> bool:
+    """Of the live bookings whose buffered time overlaps `a`'s (`found`): whether one's own time overlaps it
+    (409 SLOT_TAKEN). False hands the request to the full path: a hold that has run out is in the way (the
+    constraints still count it until it is marked expired, which the full path does), or only a buffer is
+    (422 SLOT_NOT_AVAILABLE there)."""
     if any(status == Status.HELD and expiry is not None and expiry <= now for status, expiry, _, _ in found):
         return False
     return any(start < a.ends_at and end > a.starts_at for _, _, start, end in found)

@@ -163,11 +163,32 @@ def test_a_stale_hold_in_the_way_is_left_to_the_full_path_which_expires_it(
         hold_expires_at=timezone.now() - timedelta(seconds=1),
     )
     with transaction.atomic():
-        assert _fast_hold(demo, consult, local(day, "10:00")) is None  # the constraint refused it
+        assert _fast_hold(demo, consult, local(day, "10:00")) is None  # it saw the stale hold in the way
     response = patient_api.post(URL, hold_body(demo, consult, local(day, "10:00")), format="json")
     assert response.status_code == 201, response.content
     stale.refresh_from_db()
     assert stale.status == Status.EXPIRED
+
+
+def test_a_time_already_booked_is_refused_after_the_one_read(
+    demo, consult, day, django_assert_num_queries
+) -> None:
+    _fast_hold(demo, consult, local(day, "09:00"))  # the doctor's rules are now cached
+    AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "10:00"))  # someone else's
+    where = first_location(demo.doctor).pk
+    # The read, in a savepoint given up (SAVEPOINT, ROLLBACK TO and RELEASE): no insert is tried.
+    with django_assert_num_queries(1 + 3), pytest.raises(services.Conflict) as refused:
+        _fast_hold(demo, consult, local(day, "10:00"), location_id=where)
+    assert [(e.path, e.code) for e in refused.value.errors] == [("startsAt", "SLOT_TAKEN")]
+    assert Appointment.objects.count() == 2
+
+
+def test_a_time_kept_free_by_a_buffer_alone_is_left_to_the_full_path(demo, consult, day) -> None:
+    consult.buffer_after_minutes = 30
+    consult.save()
+    AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "10:00"))  # buffered to 11:00
+    assert _fast_hold(demo, consult, local(day, "10:30")) is None  # the full path's 422 SLOT_NOT_AVAILABLE
+    assert Appointment.objects.count() == 1
 
 
 def test_a_private_clinics_doctor_is_left_to_the_full_path(demo, day) -> None:

@@ -220,3 +220,65 @@ def test_a_break_changed_alone_moves_the_stamp(clinic: Clinic) -> None:
     middle = stamps([doctor.pk])[doctor.pk]
     ScheduleRuleBreak.objects.filter(pk=b.pk).delete()
     assert before < middle < stamps([doctor.pk])[doctor.pk]
+
+
+def test_confirming_a_live_hold_leaves_the_stamp_and_its_time_stays_taken(clinic: Clinic, day: date) -> None:
+    """Held or booked, the time is busy: a confirm need not wait for the doctor's stamp row. Starts kept
+    while it was a hold are dropped when the hold would have run out, and read again: still taken."""
+    now = datetime.now(UTC)
+    doctor = _doctor(clinic)
+    hold = AppointmentFactory.create(
+        appointment_type=_consult(doctor),
+        starts_at=_at(day, "10:00"),
+        status=Status.HELD,
+        hold_expires_at=now + timedelta(minutes=10),
+    )
+    assert "10:00" not in _starts(clinic, day, now)
+    before = stamps([doctor.pk])[doctor.pk]
+    Appointment.objects.filter(pk=hold.pk).update(status=Status.CONFIRMED, confirmed_at=now)
+    assert stamps([doctor.pk])[doctor.pk] == before
+    assert "10:00" not in _starts(clinic, day, now)
+    assert "10:00" not in _starts(clinic, day, now + timedelta(minutes=10))
+
+
+def test_confirming_a_hold_in_its_last_minute_moves_the_stamp(clinic: Clinic) -> None:
+    doctor = _doctor(clinic)
+    hold = AppointmentFactory.create(
+        appointment_type=_consult(doctor),
+        status=Status.HELD,
+        hold_expires_at=datetime.now(UTC) + timedelta(seconds=30),
+    )
+    before = stamps([doctor.pk])[doctor.pk]
+    Appointment.objects.filter(pk=hold.pk).update(status=Status.CONFIRMED)
+    assert stamps([doctor.pk])[doctor.pk] > before
+
+
+UNSEEN_BY_AVAILABILITY: dict[str, Callable[[Appointment], object]] = {
+    "notes": lambda a: Appointment.objects.filter(pk=a.pk).update(notes="Bring the X-ray"),
+    "timestamps": lambda a: Appointment.objects.filter(pk=a.pk).update(updated_at=datetime.now(UTC)),
+}
+SEEN_BY_AVAILABILITY: dict[str, Callable[[Appointment], object]] = {
+    "hold expiry moved": lambda a: Appointment.objects.filter(pk=a.pk).update(
+        hold_expires_at=F("hold_expires_at") - timedelta(minutes=5)
+    ),
+    "mode": lambda a: Appointment.objects.filter(pk=a.pk).update(consultation_mode="video"),
+    "buffer": lambda a: Appointment.objects.filter(pk=a.pk).update(
+        busy_ends_at=F("busy_ends_at") + timedelta(minutes=10)
+    ),
+    "held to cancelled": lambda a: Appointment.objects.filter(pk=a.pk).update(status=Status.CANCELLED),
+    "held to expired": lambda a: Appointment.objects.filter(pk=a.pk).update(status=Status.EXPIRED),
+}
+
+
+@pytest.mark.parametrize("write", [*UNSEEN_BY_AVAILABILITY, *SEEN_BY_AVAILABILITY])
+def test_an_update_moves_the_stamp_only_when_availability_could_change(clinic: Clinic, write: str) -> None:
+    doctor = _doctor(clinic)
+    hold = AppointmentFactory.create(
+        appointment_type=_consult(doctor),
+        status=Status.HELD,
+        hold_expires_at=datetime.now(UTC) + timedelta(minutes=10),
+    )
+    before = stamps([doctor.pk])[doctor.pk]
+    {**UNSEEN_BY_AVAILABILITY, **SEEN_BY_AVAILABILITY}[write](hold)
+    after = stamps([doctor.pk])[doctor.pk]
+    assert (after > before) is (write in SEEN_BY_AVAILABILITY)
