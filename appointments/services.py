@@ -449,10 +449,6 @@ def fast_booking() -> bool:
     return bool(getattr(settings, "MEDIC_FAST_BOOKING", True))
 
 
-class _FullPath(Exception):
-    """Raised inside the fast path's transaction to roll it back and hand the request to the full path."""
-
-
 def fast_hold(
     user: AnyUser,
     *,
@@ -490,31 +486,35 @@ def fast_hold(
         return None
     now = now or utcnow()
     a: Appointment | None = None
+    taken = False
     try:
+        # Every way out but a refused insert leaves the block normally: a transaction that only read commits
+        # as cheaply as it rolls back, and a rollback makes psycopg drop every statement the connection has
+        # prepared.
         with transaction.atomic():
             facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
             if facts is None:
-                raise _FullPath  # no such service: the full path says which id is unknown
+                return None  # no such service: the full path says which id is unknown
             service, patient = facts.service, facts.patient
             if service.daily_cap is not None or facts.needs_resources:
-                raise _FullPath
+                return None
             doctor = service.doctor
             if user.pk in facts.staff_user_ids or doctor.user_id == user.pk:
-                raise _FullPath  # they act for the doctor: they book for a patient they name
+                return None  # they act for the doctor: they book for a patient they name
             locations = facts.doctor_location_ids
             if location_id is not None and location_id not in locations:
-                raise _FullPath
+                return None
             if (
                 consultation_mode is not None
                 and service.consultation_modes
                 and (consultation_mode not in service.consultation_modes)
             ):
-                raise _FullPath
+                return None
             if patient is None or patient_id not in (None, patient.pk):
-                raise _FullPath
+                return None
             clinic = doctor.clinic
             if not clinic.is_public and patient.clinic_id != clinic.pk:
-                raise _FullPath  # whether a private clinic is open to them: `can_browse_clinic` says
+                return None  # whether a private clinic is open to them: `can_browse_clinic` says
             location = Location(pk=location_id) if location_id else None
             req = HoldRequest(doctor, service, starts_at, patient, location, None, consultation_mode)
             start = availability.start_in_rules(
@@ -528,18 +528,15 @@ def fast_hold(
                 doctor_locations=locations,
             )
             if start is None or start.place is None or start.place.missing:
-                raise _FullPath
+                return None
             actor = Actor(ActorType.PATIENT, patient.pk)
             a = _new_hold(req, start.place, actor, now)
             if facts.in_the_way:
-                # Lost to a booking already made: answered without an insert the constraints would refuse.
-                if _taken_in(facts.in_the_way, a, now):
-                    raise _slot_taken()
-                raise _FullPath
-            if not _insert_with_event(a, "held", actor, live_holds_below=(clinic, now)):
-                raise _FullPath  # at the hold limit: the full path says so
-    except _FullPath:
-        return None
+                # Lost to a booking already made: 409 without an insert the constraints would refuse; or a
+                # hold that ran out, or only a buffer, is in the way: the full path's.
+                taken, a = _taken_in(facts.in_the_way, a, now), None
+            elif not _insert_with_event(a, "held", actor, live_holds_below=(clinic, now)):
+                return None  # at the hold limit: the full path says so
     except IntegrityError as exc:
         if not _is_overlap(exc):
             raise
@@ -550,6 +547,8 @@ def fast_hold(
         if _lost_race(exc):
             return None
         raise
+    if taken:
+        raise _slot_taken()
     return a
 
 

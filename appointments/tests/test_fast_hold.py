@@ -176,11 +176,30 @@ def test_a_time_already_booked_is_refused_after_the_one_read(
     _fast_hold(demo, consult, local(day, "09:00"))  # the doctor's rules are now cached
     AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "10:00"))  # someone else's
     where = first_location(demo.doctor).pk
-    # The read, in a savepoint given up (SAVEPOINT, ROLLBACK TO and RELEASE): no insert is tried.
-    with django_assert_num_queries(1 + 3), pytest.raises(services.Conflict) as refused:
+    # The read, in its savepoint (released, not rolled back: nothing was written): no insert is tried.
+    with django_assert_num_queries(1 + 2), pytest.raises(services.Conflict) as refused:
         _fast_hold(demo, consult, local(day, "10:00"), location_id=where)
     assert [(e.path, e.code) for e in refused.value.errors] == [("startsAt", "SLOT_TAKEN")]
     assert Appointment.objects.count() == 2
+
+
+def _prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_a_refused_or_handed_off_fast_hold_keeps_the_prepared_statements(demo, consult, day) -> None:
+    """Only a refused insert rolls the fast hold back: psycopg drops every prepared statement of the
+    connection on a rollback, and each would be prepared (and planned) again by the next request."""
+    _fast_hold(demo, consult, local(day, "09:00"))
+    prepared = _prepared_statements()
+    assert prepared
+    AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "10:00"))
+    with pytest.raises(services.Conflict):
+        _fast_hold(demo, consult, local(day, "10:00"))  # taken
+    assert _fast_hold(demo, consult, local(day, "10:10")) is None  # not a slot: the full path's
+    assert _prepared_statements() >= prepared
 
 
 def test_a_time_kept_free_by_a_buffer_alone_is_left_to_the_full_path(demo, consult, day) -> None:
