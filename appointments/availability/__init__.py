@@ -5,6 +5,7 @@ patient can book come from the same stored-schedule reader (`scheduling.selector
 
 from __future__ import annotations
 
+import threading
 import uuid
 import zoneinfo
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from appointments.availability.engine import (
     Place,
     Schedule,
     Start,
+    bookable_span,
     bookable_starts,
     label,
     place_of,
@@ -201,6 +203,42 @@ def taken_start(
     return bool(found)
 
 
+# The starts each day has by a doctor's weekly rules alone, for the fast hold: keyed by the rules object (one
+# per schedule version, kept by `services._rules_for`; held by the entry, so its id cannot be reused while it
+# is), the doctor's zone, the service's duration and the local day.
+_RULE_DAYS_MAX = 4096
+_rule_days: dict[tuple[int, str, int, date], tuple[ScheduleInputs, dict[int, Start]]] = {}
+_rule_days_lock = threading.Lock()
+_ANY_TIME = 2**62  # an advance limit no start reaches: `_rule_day` keeps every start of the day
+
+
+def _rule_day(
+    rules: ScheduleInputs, doctor_zone: str, zone: zoneinfo.ZoneInfo, duration: int, local_day: date
+) -> dict[int, Start]:
+    """Every start of `local_day` where a booking of `duration` fits in the rules' slots (no booking, time
+    off, opening or closure considered; no notice or advance limit), by its UTC epoch second."""
+    key = (id(rules), doctor_zone, duration, local_day)
+    with _rule_days_lock:
+        entry = _rule_days.get(key)
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    schedule = Schedule(stored=rules, busy=[], bookings_per_day={}, doctor_zone=doctor_zone)
+    starts = bookable_starts(
+        schedule,
+        BookingRules(duration=duration, max_advance=_ANY_TIME),
+        zone=zone,
+        first=local_day,
+        last=local_day,
+        now=0,
+    )
+    day = {s.start_utc: s for s in starts}
+    with _rule_days_lock:
+        if len(_rule_days) >= _RULE_DAYS_MAX:
+            _rule_days.clear()
+        _rule_days[key] = (rules, day)
+    return day
+
+
 def start_in_rules(
     doctor: Doctor,
     appointment_type: AppointmentType,
@@ -220,11 +258,25 @@ def start_in_rules(
     to `scope`, as `schedule_inputs` reads them. With no other booking in the way, the answer is
     `bookable_start`'s (same engine, same placing).
     """
-    # Everything read live (time off, openings, closures), with the given rules' windows and places.
-    stored = replace(live, windows_by_zone=rules.windows_by_zone, places={**rules.places, **live.places})
-    schedule = Schedule(stored=stored, busy=[], bookings_per_day={}, doctor_zone=doctor.effective_timezone)
     zone = zoneinfo.ZoneInfo(doctor.effective_timezone)
-    found = next(iter(_starts_at(schedule, appointment_type, starts_at, now, zone)), None)
+    stored: ScheduleInputs
+    if live.blocked or live.openings or live.closed:
+        # Everything read live (time off, openings, closures), with the given rules' windows and places.
+        stored = replace(live, windows_by_zone=rules.windows_by_zone, places={**rules.places, **live.places})
+        schedule = Schedule(
+            stored=stored, busy=[], bookings_per_day={}, doctor_zone=doctor.effective_timezone
+        )
+        found = next(iter(_starts_at(schedule, appointment_type, starts_at, now, zone)), None)
+    else:
+        # The weekly rules alone decide: their starts of the day are kept (`_rule_day`); the notice and the
+        # advance limit, which move with `now`, are applied here as `bookable_starts` applies them.
+        stored = rules
+        booking = booking_rules(appointment_type)
+        local_day = starts_at.astimezone(zone).date()
+        lo, hi = bookable_span(zone, local_day, local_day, int(now.timestamp()), booking)
+        wanted = int(starts_at.timestamp())
+        day = _rule_day(rules, doctor.effective_timezone, zone, booking.duration, local_day)
+        found = day.get(wanted) if lo <= wanted < hi else None
     if found is None:
         return None
     place = place_of(

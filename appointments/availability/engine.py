@@ -122,9 +122,7 @@ def bookable_starts(
     `unavailable` are times no booking may overlap at all (e.g. a resource the service needs has no free
     seat).
     """
-    lo, hi = slots.day_bounds(zone, first, last)
-    lo = max(lo, now + rules.min_notice)
-    hi = min(hi, now + rules.max_advance)
+    lo, hi = bookable_span(zone, first, last, now, rules)
     if hi <= lo:
         return []
     all_slots = sourced_slots(schedule.stored, schedule.doctor_zone, lo, hi)
@@ -157,6 +155,15 @@ def bookable_starts(
             continue
         out.append(Start(s, e, tuple(sources[s])))
     return out
+
+
+def bookable_span(
+    zone: zoneinfo.ZoneInfo, first: date, last: date, now: int, rules: BookingRules
+) -> tuple[int, int]:
+    """[lo, hi): the instants of local dates first..last of `zone` that `rules` let a booking start at from
+    `now` (the minimum notice and the advance limit); empty when hi <= lo."""
+    lo, hi = slots.day_bounds(zone, first, last)
+    return max(lo, now + rules.min_notice), min(hi, now + rules.max_advance)
 
 
 def schedule_slots(stored: slots.ScheduleInputs, doctor_zone: str, lo: int, hi: int) -> list[tuple[int, int]]:
