@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -470,15 +470,15 @@ def fast_hold(
     The start is checked against the doctor's weekly rules cached by schedule version (`_rules_for`) plus the
     day's exceptions read live, by the engine itself (`availability.start_in_rules`), with the notice, advance
     window, buffers and place as `hold` applies them. A booking already in the way answers without an insert;
-    one made meanwhile is left to the exclusion constraints.
+    one made meanwhile makes the exclusion constraints skip it (`_insert_hold_if_free`), and is looked up.
 
     It holds, or answers 409 SLOT_TAKEN when another live booking's own time is in the way. None hands the
     request to the full path (`hold_request_for` + `hold`), which answers every other case exactly as before,
     errors included: the fast path is off; the caller books for someone else or acts for the doctor; a room,
     a location the doctor does not work at, or an unknown mode is asked for; the service needs a resource or
     has a daily cap; the patient is at their hold limit or may not see a private clinic; the start is not
-    bookable or its place is ambiguous; the constraints refuse the insert for a stale hold or a buffer, or
-    a deadlock. Nothing is written in any of those cases.
+    bookable or its place is ambiguous; a hold that ran out or only a buffer is in the way; a deadlock.
+    Nothing is written in any of those cases.
     """
     if not fast_booking() or not user.is_authenticated or not user.is_active or user.is_superuser:
         return None
@@ -535,14 +535,12 @@ def fast_hold(
                 # Lost to a booking already made: 409 without an insert the constraints would refuse; or a
                 # hold that ran out, or only a buffer, is in the way: the full path's.
                 taken, a = _taken_in(facts.in_the_way, a, now), None
-            elif not _insert_with_event(a, "held", actor, live_holds_below=(clinic, now)):
-                return None  # at the hold limit: the full path says so
-    except IntegrityError as exc:
-        if not _is_overlap(exc):
-            raise
-        if a is None or not _taken_by_another(a, now):
-            return None
-        raise _slot_taken() from exc
+            else:
+                outcome = _insert_hold_if_free(a, actor, clinic, now)
+                if outcome == "at the limit":
+                    return None  # the full path says so
+                if outcome == "in the way":  # a booking made since the read: the same decision, read again
+                    taken, a = _taken_by_another(a, now), None
     except OperationalError as exc:
         if _lost_race(exc):
             return None
@@ -665,41 +663,67 @@ def _saved(*objs: Model) -> None:
         obj._state.adding, obj._state.db = False, connection.alias
 
 
-def _insert_with_event(
-    a: Appointment, kind: str, actor: Actor, *, live_holds_below: tuple[Clinic, datetime] | None = None
-) -> bool:
+def _insert_with_event(a: Appointment, kind: str, actor: Actor) -> None:
     """INSERT the new appointment and its audit event in one statement: one round trip, atomic by itself
-    (the event's foreign key is checked at the statement's end, when the appointment is there).
-
-    `live_holds_below=(clinic, now)` inserts only while the patient (locked by the caller) holds fewer live
-    slots with the clinic's doctors than it allows, counted in the same statement (so after the lock was
-    taken); False when it did not insert."""
-    event = AppointmentEvent(
-        appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=None, after=snapshot(a)
-    )
+    (the event's foreign key is checked at the statement's end, when the appointment is there)."""
+    event = _event_for_new(a, kind, actor)
     insert, values, _ = _insert_template(Appointment)
     log, log_values, _ = _insert_template(AppointmentEvent)
-    params = _insert_values(a)
-    guard = ""
-    if live_holds_below is not None:
-        clinic, now = live_holds_below
-        guard = (
-            f' WHERE (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608 - our own tables
-            f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
-            ' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = %s'
-            ' AND h."hold_expires_at" > %s) < %s'
-        )
-        params += [a.patient_id, clinic.pk, Status.HELD, now, clinic.max_holds_per_patient]
     with rows.prepared_cursor() as cursor:
         cursor.execute(
-            f'WITH appointment AS ({insert} SELECT {values}{guard} RETURNING "id") '  # noqa: S608
-            f"{log} SELECT {log_values} FROM appointment RETURNING 1",
-            [*params, *_insert_values(event)],
+            f'WITH appointment AS ({insert} SELECT {values} RETURNING "id") '  # noqa: S608 - our own tables
+            f"{log} SELECT {log_values} FROM appointment",
+            [*_insert_values(a), *_insert_values(event)],
         )
-        inserted = cursor.fetchone() is not None
-    if inserted:
-        _saved(a, event)
-    return inserted
+    _saved(a, event)
+
+
+HoldInsert = Literal["held", "at the limit", "in the way"]
+
+
+def _insert_hold_if_free(a: Appointment, actor: Actor, clinic: Clinic, now: datetime) -> HoldInsert:
+    """The fast hold's write: `_insert_with_event` for the hold `a`, but only while its patient (locked by the
+    caller) holds fewer live slots with the clinic's doctors than the clinic allows, counted in the same
+    statement (so after the lock was taken), and only if no live booking is in the way: the exclusion
+    constraints' refusal comes back as "in the way" instead of an error, so the transaction stays usable
+    (and is not rolled back: psycopg would drop the connection's prepared statements)."""
+    event = _event_for_new(a, "held", actor)
+    insert, values, _ = _insert_template(Appointment)
+    log, log_values, _ = _insert_template(AppointmentEvent)
+    with rows.prepared_cursor() as cursor:
+        cursor.execute(
+            f'WITH allowed AS (SELECT (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608
+            f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
+            ' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = %s'
+            ' AND h."hold_expires_at" > %s) < %s AS "ok"), '
+            f'appointment AS ({insert} SELECT {values} FROM allowed WHERE allowed."ok" '
+            'ON CONFLICT DO NOTHING RETURNING "id"), '
+            f"logged AS ({log} SELECT {log_values} FROM appointment RETURNING 1) "
+            'SELECT allowed."ok", (SELECT count(*) FROM logged) FROM allowed',
+            [
+                a.patient_id,
+                clinic.pk,
+                Status.HELD,
+                now,
+                clinic.max_holds_per_patient,
+                *_insert_values(a),
+                *_insert_values(event),
+            ],
+        )
+        row = cursor.fetchone()
+    allowed, logged = bool(row[0]), int(row[1])
+    if not allowed:
+        return "at the limit"
+    if not logged:
+        return "in the way"
+    _saved(a, event)
+    return "held"
+
+
+def _event_for_new(a: Appointment, kind: str, actor: Actor) -> AppointmentEvent:
+    return AppointmentEvent(
+        appointment=a, kind=kind, actor_type=actor.type, actor_id=actor.id, before=None, after=snapshot(a)
+    )
 
 
 @dataclass(frozen=True, slots=True)

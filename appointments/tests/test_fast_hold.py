@@ -202,6 +202,28 @@ def test_a_refused_or_handed_off_fast_hold_keeps_the_prepared_statements(demo, c
     assert _prepared_statements() >= prepared
 
 
+def test_a_booking_made_after_the_read_is_skipped_by_the_constraints_and_answered_409(
+    demo, consult, day, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The insert after the read meets a booking the read could not see: the exclusion constraints skip the
+    row (no error, so nothing is rolled back) and the answer is the same 409."""
+    _fast_hold(demo, consult, local(day, "09:00"))
+    read = services.selectors.hold_facts
+
+    def before_the_booking(*args: Any) -> Any:
+        facts = read(*args)
+        AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "10:00"))  # meanwhile
+        return facts
+
+    monkeypatch.setattr(services.selectors, "hold_facts", before_the_booking)
+    prepared = _prepared_statements()
+    with pytest.raises(services.Conflict) as refused:
+        _fast_hold(demo, consult, local(day, "10:00"))
+    assert [(e.path, e.code) for e in refused.value.errors] == [("startsAt", "SLOT_TAKEN")]
+    assert Appointment.objects.filter(starts_at=local(day, "10:00")).count() == 1
+    assert _prepared_statements() >= prepared
+
+
 def test_a_time_kept_free_by_a_buffer_alone_is_left_to_the_full_path(demo, consult, day) -> None:
     consult.buffer_after_minutes = 30
     consult.save()
