@@ -35,6 +35,8 @@ from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psutil
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
 
@@ -148,6 +150,11 @@ class LoadResult:
     outcomes: Counter = field(default_factory=Counter)
     others: Counter = field(default_factory=Counter)
     elapsed: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used during the load, by `cpu_kinds`
+
+    def cpu_ms_per_request(self, kind: str) -> float:
+        n = len(self.hold_ms) + len(self.confirm_ms)
+        return self.cpu.get(kind, 0.0) * 1000 / n if n else 0.0
 
     @property
     def pairs_per_second(self) -> float:
@@ -205,6 +212,28 @@ class SlotBook:
             self.taken.add((d, i))
 
 
+CPU_KINDS = ("web", "database", "client")
+
+
+def cpu_seconds(port: int, dbname: str) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server on `port` (gunicorn's master and workers, whose
+    command line names the address), the PostgreSQL backends serving `dbname`, and this process (the
+    clients): where a request's time goes on the shared machine."""
+    used = dict.fromkeys(CPU_KINDS, 0.0)
+    for process in psutil.process_iter(["cmdline", "cpu_times"]):
+        line = " ".join(process.info["cmdline"] or [])
+        times = process.info["cpu_times"]
+        if times is None:
+            continue
+        if f"{HOST}:{port}" in line:
+            used["web"] += times.user + times.system
+        elif line.startswith("postgres:") and f" {dbname} " in f"{line} ":
+            used["database"] += times.user + times.system
+    own = psutil.Process().cpu_times()
+    used["client"] = own.user + own.system
+    return used
+
+
 class Load:
     """`clients` patients, each with its own keep-alive connection, holding then confirming slots from
     `book` for `seconds` (after a warm-up request each, not counted)."""
@@ -219,6 +248,7 @@ class Load:
         self.deadline = 0.0
         self.go = threading.Event()  # set once the deadline is known: every client starts together
         self.result = LoadResult(clients=0)
+        self.dbname = HTTP_DB
 
     def _client(self, n: int, barrier: threading.Barrier) -> None:
         rng = random.Random(n * 7919 + len(self.book.taken))
@@ -308,12 +338,15 @@ class Load:
         for t in threads:
             t.start()
         barrier.wait(timeout=120)  # every client has warmed up
+        before = cpu_seconds(self.port, self.dbname)
         started = clock.perf_counter()
         self.deadline = started + self.seconds
         self.go.set()
         for t in threads:
             t.join(timeout=self.seconds + 3 * CLIENT_TIMEOUT)
         self.result.elapsed = clock.perf_counter() - started
+        after = cpu_seconds(self.port, self.dbname)
+        self.result.cpu = {kind: after[kind] - before[kind] for kind in CPU_KINDS}
         if any(t.is_alive() for t in threads):
             self.result.others["client threads still running at the end"] += 1
         return self.result
@@ -402,6 +435,15 @@ def part_http(args: argparse.Namespace) -> bool:
             )
     for name, count in other.most_common(5):
         print(f"      {count:5d} x {name[:90]}")
+    print("  CPU per request (ms), on the same 2 cores: web (gunicorn) / database (its backends) / client")
+    for design, runs in results.items():
+        print(
+            f"  {design:<10} "
+            + "  ".join(
+                f"{r.clients:3d}: " + " / ".join(f"{r.cpu_ms_per_request(kind):.2f}" for kind in CPU_KINDS)
+                for r in runs
+            )
+        )
     today, fast = results["today"][-1], results["fast path"][-1]
     fast_p99 = percentile(fast.requests, 99)
     print(
