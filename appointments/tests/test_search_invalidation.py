@@ -241,13 +241,15 @@ def test_confirming_a_live_hold_leaves_the_stamp_and_its_time_stays_taken(clinic
     assert "10:00" not in _starts(clinic, day, now + timedelta(minutes=10))
 
 
+def _hold(doctor: Doctor, runs_out_in: timedelta) -> Appointment:
+    return AppointmentFactory.create(
+        appointment_type=_consult(doctor), status=Status.HELD, hold_expires_at=datetime.now(UTC) + runs_out_in
+    )
+
+
 def test_confirming_a_hold_in_its_last_minute_moves_the_stamp(clinic: Clinic) -> None:
     doctor = _doctor(clinic)
-    hold = AppointmentFactory.create(
-        appointment_type=_consult(doctor),
-        status=Status.HELD,
-        hold_expires_at=datetime.now(UTC) + timedelta(seconds=30),
-    )
+    hold = _hold(doctor, timedelta(seconds=30))
     before = stamps([doctor.pk])[doctor.pk]
     Appointment.objects.filter(pk=hold.pk).update(status=Status.CONFIRMED)
     assert stamps([doctor.pk])[doctor.pk] > before
@@ -273,11 +275,7 @@ SEEN_BY_AVAILABILITY: dict[str, Callable[[Appointment], object]] = {
 @pytest.mark.parametrize("write", [*UNSEEN_BY_AVAILABILITY, *SEEN_BY_AVAILABILITY])
 def test_an_update_moves_the_stamp_only_when_availability_could_change(clinic: Clinic, write: str) -> None:
     doctor = _doctor(clinic)
-    hold = AppointmentFactory.create(
-        appointment_type=_consult(doctor),
-        status=Status.HELD,
-        hold_expires_at=datetime.now(UTC) + timedelta(minutes=10),
-    )
+    hold = _hold(doctor, timedelta(minutes=10))
     before = stamps([doctor.pk])[doctor.pk]
     {**UNSEEN_BY_AVAILABILITY, **SEEN_BY_AVAILABILITY}[write](hold)
     after = stamps([doctor.pk])[doctor.pk]
