@@ -488,9 +488,9 @@ def fast_hold(
     a: Appointment | None = None
     taken = False
     try:
-        # Every way out but a refused insert leaves the block normally: a transaction that only read commits
-        # as cheaply as it rolls back, and a rollback makes psycopg drop every statement the connection has
-        # prepared.
+        # Every way out but a deadlock leaves the block normally (a refused insert included, see
+        # `_insert_hold_if_free`): a transaction that only read commits as cheaply as it rolls back, and a
+        # rollback makes psycopg drop every statement the connection has prepared.
         with transaction.atomic():
             facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
             if facts is None:
@@ -551,8 +551,8 @@ def fast_hold(
 
 
 def _taken_by_another(a: Appointment, now: datetime) -> bool:
-    """After the exclusion constraints refused `a`: `_taken_in` the live bookings whose buffered time overlaps
-    its own, read now."""
+    """After the exclusion constraints kept `a` out: `_taken_in` the live bookings whose buffered time
+    overlaps its own, read now."""
     overlapping = Appointment.objects.filter(
         doctor_id=a.doctor_id,
         status__in=ACTIVE_STATUSES,
