@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from medic.testing import no_csp_violations
 
@@ -102,7 +103,11 @@ def test_a_disabled_day_is_saved_as_not_available(schedule) -> None:
     page.get_by_test_id("weekly-day-1").filter(has_text="09:00–17:00").wait_for()
 
     dialog = open_modal(page)
-    dialog.get_by_role("switch", name="Available on Monday").click()  # off
+    monday = dialog.get_by_role("switch", name="Available on Monday")
+    # Touch the switch only once the modal shows Monday as saved (on): under load a click could land before
+    # the dialog was ready, leaving nothing to save and Save disabled.
+    expect(monday).to_be_checked()
+    monday.click()  # off
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="hidden")
     page.get_by_test_id("weekly-day-1").filter(has_text=NOT_AVAILABLE).wait_for()
