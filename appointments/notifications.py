@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
+from typing import Any
 
 import icalendar
 from django.conf import settings
@@ -116,13 +117,21 @@ def notify_after_commit(a: Appointment, kind: str, actor_type: str) -> None:
     transaction.on_commit(partial(tasks.send_notice.batch_defer, *jobs))
 
 
-# Procrastinate's own way in (its `defer_jobs` query), for a statement that queues jobs with its write.
-QUEUE_JOBS_SQL = "procrastinate_defer_jobs_v1(%s::procrastinate_job_to_defer_v1[])"
+# Procrastinate's own way in (its `defer_jobs` query), for a statement that queues jobs with its write. The
+# jobs come as one typed array per field (`notice_jobs_param`), so the statement can be prepared once per
+# connection: a record array is spelled into the text by the client and planned again on every call.
+QUEUE_JOBS_SQL = (
+    "procrastinate_defer_jobs_v1(ARRAY("
+    "SELECT ROW(j.q, j.t, j.p, j.l, j.ql, j.a, j.s)::procrastinate_job_to_defer_v1"
+    " FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::text[], %s::text[], %s::jsonb[],"
+    " %s::timestamptz[]) WITH ORDINALITY AS j(q, t, p, l, ql, a, s, n) ORDER BY j.n))"
+)
 
 
-def notice_jobs_param(a: Appointment, kind: str, actor_type: str, version: int) -> list[JobToDefer] | None:
-    """The parameter of `QUEUE_JOBS_SQL` that queues the notices of a change in the same statement as the
-    change itself (committed with it, or not at all); None when notices are silenced."""
+def notice_jobs_param(a: Appointment, kind: str, actor_type: str, version: int) -> list[list[Any]] | None:
+    """The parameters of `QUEUE_JOBS_SQL` that queue the notices of a change in the same statement as the
+    change itself (committed with it, or not at all): each field of procrastinate's `JobToDefer`, as one list
+    over the jobs. None when notices are silenced."""
     if _SILENT.get():
         return None
     from appointments import tasks  # tasks imports the services, which import this module
@@ -142,7 +151,7 @@ def notice_jobs_param(a: Appointment, kind: str, actor_type: str, version: int) 
                 scheduled_at=job.scheduled_at,
             )
         )
-    return out
+    return [list(column) for column in zip(*out, strict=True)] if out else [[] for _ in JobToDefer._fields]
 
 
 # --- deciding and sending -----------------------------------------------------------------------------------

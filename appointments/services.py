@@ -921,11 +921,10 @@ def _confirm_as_read(
     )
     params = [*c.values, a.pk, Status.HELD, now, read_at, *_insert_values(c.event)]
     if jobs is not None:
-        params.append(jobs)
+        params.extend(jobs)
 
     def write() -> bool:
-        # Django's own cursor, not a prepared one: it spells the jobs' records out as procrastinate's does.
-        with connection.cursor() as cursor:
+        with rows.prepared_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() is not None
 

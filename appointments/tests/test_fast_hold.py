@@ -381,14 +381,16 @@ def test_the_fast_confirm_queues_both_notices_with_the_change(demo, consult, day
     assert services.confirm_own_hold(demo.patient.user, a.pk) is not None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT task_name, args FROM procrastinate_jobs WHERE args->>'appointment_id' = %s ORDER BY id",
+            "SELECT task_name, args, queue_name, priority, lock, queueing_lock, scheduled_at, status"
+            " FROM procrastinate_jobs WHERE args->>'appointment_id' = %s ORDER BY id",
             [str(a.pk)],
         )
         found = cursor.fetchall()
-    jobs = [(name, json.loads(args) if isinstance(args, str) else args) for name, args in found]
-    assert [(name, args["kind"], args["version"]) for name, args in jobs] == [
-        ("appointments.tasks.send_notice", "confirmed", 0),
-        ("appointments.tasks.send_notice", "staff_booked", 0),
+    jobs = [(name, json.loads(args) if isinstance(args, str) else args, *rest) for name, args, *rest in found]
+    # Each field as procrastinate's own defer would queue the task (queue "emails", no lock, due now).
+    assert [(name, args["kind"], args["version"], *rest) for name, args, *rest in jobs] == [
+        ("appointments.tasks.send_notice", "confirmed", 0, "emails", 0, None, None, None, "todo"),
+        ("appointments.tasks.send_notice", "staff_booked", 0, "emails", 0, None, None, None, "todo"),
     ]
 
 
