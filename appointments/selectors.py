@@ -79,10 +79,10 @@ FACTS_SLACK = timedelta(days=4)  # wider than any local day plus `schedule_input
 def hold_facts(
     user_id: uuid.UUID, doctor_id: uuid.UUID, appointment_type_id: uuid.UUID, starts_at: datetime
 ) -> HoldFacts | None:
-    """An active service of an active doctor, with the doctor, the clinic, the caller's patient row (locked:
-    call inside a transaction) and, around `starts_at`, the doctor's time off and openings and the clinic's
-    own closure rows, and the live bookings in the way of the start: one statement where the ORM took seven,
-    for the hold's fast path. None when there is no such service."""
+    """An active service of an active doctor, with the doctor, the clinic, the caller's patient row and,
+    around `starts_at`, the doctor's time off and openings and the clinic's own closure rows, and the live
+    bookings in the way of the start: one statement where the ORM took seven, for the hold's fast path. Locks
+    nothing (the hold's write locks the patient). None when there is no such service."""
     sql = _hold_facts_sql()
     lo, hi = starts_at - FACTS_SLACK, starts_at + FACTS_SLACK
     with rows.prepared_cursor() as cursor:
@@ -154,7 +154,7 @@ def _hold_facts_sql() -> str:
     # Spelled as the exclusion constraints' own condition, so their (partial) index serves the lookup.
     live = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     return f"""
-WITH p AS (SELECT * FROM "{t[Patient]}" WHERE "user_id" = %s FOR NO KEY UPDATE)
+WITH p AS (SELECT * FROM "{t[Patient]}" WHERE "user_id" = %s)
 SELECT {rows.columns(AppointmentType, "s")}, {rows.columns(Doctor, "d")}, {rows.columns(Clinic, "c")},
        {rows.columns(Patient, "p")},
        (SELECT v."version" FROM "{t[DoctorSchedule]}" v WHERE v."doctor_id" = d."id"),

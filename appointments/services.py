@@ -462,10 +462,11 @@ def fast_hold(
     now: datetime | None = None,
 ) -> Appointment | None:
     """The common hold, cheaply: a patient holding for themself a service that needs no resource and has no
-    daily cap. Two statements inside the transaction (`selectors.hold_facts`: the service with its doctor,
-    clinic and what decides the path, the patient locked, this day's time off, openings and closures, the
-    live bookings in the way; then the appointment with its audit event, inserted only while the patient is
-    under the hold limit).
+    daily cap. Two round trips: one read outside any transaction (`selectors.hold_facts`: the service with
+    its doctor, clinic and what decides the path, the patient, this day's time off, openings and closures,
+    the live bookings in the way); then one transaction sent at once (`_insert_hold_if_free`: the patient
+    locked, the appointment with its audit event inserted only while the patient is under the hold limit).
+    A request that loses to a booking already made costs the read alone.
 
     The start is checked against the doctor's weekly rules cached by schedule version (`_rules_for`) plus the
     day's exceptions read live, by the engine itself (`availability.start_in_rules`), with the notice, advance
@@ -488,59 +489,57 @@ def fast_hold(
     a: Appointment | None = None
     taken = False
     try:
-        # Every way out but a deadlock leaves the block normally (a refused insert included, see
-        # `_insert_hold_if_free`): a transaction that only read commits as cheaply as it rolls back, and a
-        # rollback makes psycopg drop every statement the connection has prepared.
-        with transaction.atomic():
-            facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
-            if facts is None:
-                return None  # no such service: the full path says which id is unknown
-            service, patient = facts.service, facts.patient
-            if service.daily_cap is not None or facts.needs_resources:
-                return None
-            doctor = service.doctor
-            if user.pk in facts.staff_user_ids or doctor.user_id == user.pk:
-                return None  # they act for the doctor: they book for a patient they name
-            locations = facts.doctor_location_ids
-            if location_id is not None and location_id not in locations:
-                return None
-            if (
-                consultation_mode is not None
-                and service.consultation_modes
-                and (consultation_mode not in service.consultation_modes)
-            ):
-                return None
-            if patient is None or patient_id not in (None, patient.pk):
-                return None
-            clinic = doctor.clinic
-            if not clinic.is_public and patient.clinic_id != clinic.pk:
-                return None  # whether a private clinic is open to them: `can_browse_clinic` says
-            location = Location(pk=location_id) if location_id else None
-            req = HoldRequest(doctor, service, starts_at, patient, location, None, consultation_mode)
-            start = availability.start_in_rules(
-                doctor,
-                service,
-                starts_at,
-                req.scope,
-                now,
-                rules=_rules_for(doctor.pk, req.scope, facts.schedule_version),
-                live=_live_inputs(facts, req.scope, starts_at),
-                doctor_locations=locations,
-            )
-            if start is None or start.place is None or start.place.missing:
-                return None
-            actor = Actor(ActorType.PATIENT, patient.pk)
-            a = _new_hold(req, start.place, actor, now)
-            if facts.in_the_way:
-                # Lost to a booking already made: 409 without an insert the constraints would refuse; or a
-                # hold that ran out, or only a buffer, is in the way: the full path's.
-                taken, a = _taken_in(facts.in_the_way, a, now), None
-            else:
-                outcome = _insert_hold_if_free(a, actor, clinic, now)
-                if outcome == "at the limit":
-                    return None  # the full path says so
-                if outcome == "in the way":  # a booking made since the read: the same decision, read again
-                    taken, a = _taken_by_another(a, now), None
+        # No transaction around the read: nothing is locked until the write, which locks the patient first
+        # (`_insert_hold_if_free`), so a request that loses costs one round trip.
+        facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
+        if facts is None:
+            return None  # no such service: the full path says which id is unknown
+        service, patient = facts.service, facts.patient
+        if service.daily_cap is not None or facts.needs_resources:
+            return None
+        doctor = service.doctor
+        if user.pk in facts.staff_user_ids or doctor.user_id == user.pk:
+            return None  # they act for the doctor: they book for a patient they name
+        locations = facts.doctor_location_ids
+        if location_id is not None and location_id not in locations:
+            return None
+        if (
+            consultation_mode is not None
+            and service.consultation_modes
+            and (consultation_mode not in service.consultation_modes)
+        ):
+            return None
+        if patient is None or patient_id not in (None, patient.pk):
+            return None
+        clinic = doctor.clinic
+        if not clinic.is_public and patient.clinic_id != clinic.pk:
+            return None  # whether a private clinic is open to them: `can_browse_clinic` says
+        location = Location(pk=location_id) if location_id else None
+        req = HoldRequest(doctor, service, starts_at, patient, location, None, consultation_mode)
+        start = availability.start_in_rules(
+            doctor,
+            service,
+            starts_at,
+            req.scope,
+            now,
+            rules=_rules_for(doctor.pk, req.scope, facts.schedule_version),
+            live=_live_inputs(facts, req.scope, starts_at),
+            doctor_locations=locations,
+        )
+        if start is None or start.place is None or start.place.missing:
+            return None
+        actor = Actor(ActorType.PATIENT, patient.pk)
+        a = _new_hold(req, start.place, actor, now)
+        if facts.in_the_way:
+            # Lost to a booking already made: 409 without an insert the constraints would refuse; or a
+            # hold that ran out, or only a buffer, is in the way: the full path's.
+            taken, a = _taken_in(facts.in_the_way, a, now), None
+        else:
+            outcome = _insert_hold_if_free(a, actor, clinic, now)
+            if outcome == "at the limit":
+                return None  # the full path says so
+            if outcome == "in the way":  # a booking made since the read: the same decision, read again
+                taken, a = _taken_by_another(a, now), None
     except OperationalError as exc:
         if _lost_race(exc):
             return None
@@ -681,35 +680,47 @@ def _insert_with_event(a: Appointment, kind: str, actor: Actor) -> None:
 HoldInsert = Literal["held", "at the limit", "in the way"]
 
 
+@functools.cache
+def _lock_patient_sql() -> str:
+    """Locks a patient row: the fast hold's first statement, so that its count of their holds runs after."""
+    return f'SELECT 1 FROM "{Patient._meta.db_table}" WHERE "id" = %s FOR NO KEY UPDATE'  # noqa: S608
+
+
 def _insert_hold_if_free(a: Appointment, actor: Actor, clinic: Clinic, now: datetime) -> HoldInsert:
-    """The fast hold's write: `_insert_with_event` for the hold `a`, but only while its patient (locked by the
-    caller) holds fewer live slots with the clinic's doctors than the clinic allows, counted in the same
-    statement (so after the lock was taken), and only if no live booking is in the way: the exclusion
-    constraints' refusal comes back as "in the way" instead of an error, so the transaction stays usable
-    (and is not rolled back: psycopg would drop the connection's prepared statements)."""
+    """The fast hold's write: `_insert_with_event` for the hold `a`, but only while its patient holds fewer
+    live slots with the clinic's doctors than the clinic allows, and only if no live booking is in the way.
+
+    One transaction in one round trip (`rows.pipelined_transaction`): the patient row is locked, then one
+    statement counts the patient's live holds (its snapshot is taken after the lock, so two holds of one
+    patient are counted one after the other) and inserts the hold with its audit event. The exclusion
+    constraints' refusal comes back as "in the way" instead of an error, so the transaction commits (a
+    rollback would make psycopg drop the connection's prepared statements)."""
     event = _event_for_new(a, "held", actor)
     insert, values, _ = _insert_template(Appointment)
     log, log_values, _ = _insert_template(AppointmentEvent)
-    with rows.prepared_cursor() as cursor:
-        cursor.execute(
-            f'WITH allowed AS (SELECT (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608
-            f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
-            ' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = %s'
-            ' AND h."hold_expires_at" > %s) < %s AS "ok"), '
-            f'appointment AS ({insert} SELECT {values} FROM allowed WHERE allowed."ok" '
-            'ON CONFLICT DO NOTHING RETURNING "id"), '
-            f"logged AS ({log} SELECT {log_values} FROM appointment RETURNING 1) "
-            'SELECT allowed."ok", (SELECT count(*) FROM logged) FROM allowed',
-            [
-                a.patient_id,
-                clinic.pk,
-                Status.HELD,
-                now,
-                clinic.max_holds_per_patient,
-                *_insert_values(a),
-                *_insert_values(event),
-            ],
-        )
+    lock, cursor = rows.prepared_cursor(), rows.prepared_cursor()
+    with lock, cursor:
+        with rows.pipelined_transaction():
+            lock.execute(_lock_patient_sql(), [a.patient_id])
+            cursor.execute(
+                f'WITH allowed AS (SELECT (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608
+                f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
+                ' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = %s'
+                ' AND h."hold_expires_at" > %s) < %s AS "ok"), '
+                f'appointment AS ({insert} SELECT {values} FROM allowed WHERE allowed."ok" '
+                'ON CONFLICT DO NOTHING RETURNING "id"), '
+                f"logged AS ({log} SELECT {log_values} FROM appointment RETURNING 1) "
+                'SELECT allowed."ok", (SELECT count(*) FROM logged) FROM allowed',
+                [
+                    a.patient_id,
+                    clinic.pk,
+                    Status.HELD,
+                    now,
+                    clinic.max_holds_per_patient,
+                    *_insert_values(a),
+                    *_insert_values(event),
+                ],
+            )
         row = cursor.fetchone()
     allowed, logged = bool(row[0]), int(row[1])
     if not allowed:

@@ -4,7 +4,8 @@ it (token authentication, the hold's and the confirm's fast paths)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
+from psycopg.pq import TransactionStatus
 
 M = TypeVar("M", bound=Model)
 
@@ -57,3 +59,39 @@ def prepared_cursor() -> CursorWrapper:
     MEDIC_PREPARE_STATEMENTS=false."""
     connection.ensure_connection()
     return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
+
+
+_SAVEPOINT = "medic_pipelined"
+
+
+@contextmanager
+def pipelined_transaction() -> Iterator[None]:
+    """A transaction sent to PostgreSQL in one round trip, its BEGIN and COMMIT included (psycopg's pipeline
+    mode): for a few statements that run one after the other whatever the results, which are read from their
+    cursors once the block has left. Inside the caller's transaction it is a savepoint instead.
+
+    No statement result can be read inside the block (reading one would send what is queued so far). Any error
+    rolls the whole back (the savepoint, inside a caller's transaction) and is raised as Django's error, with
+    psycopg's as its cause, as from Django's own cursors."""
+    connection.ensure_connection()
+    raw: psycopg.Connection[Any] = connection.connection
+    nested = connection.in_atomic_block or not connection.get_autocommit()
+    if nested:
+        start, finish = f"SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"
+        undo = [f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"]
+    else:
+        start, finish, undo = "BEGIN", "COMMIT", ["ROLLBACK"]
+    started = False
+    try:
+        with connection.wrap_database_errors, raw.pipeline():
+            raw.execute(start)
+            started = True
+            yield
+            raw.execute(finish)
+    except BaseException:
+        open_states = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+        if started and not raw.closed and raw.info.transaction_status in open_states:
+            with connection.wrap_database_errors:
+                for statement in undo:
+                    raw.execute(statement)
+        raise

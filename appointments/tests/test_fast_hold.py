@@ -35,12 +35,13 @@ from scheduling.models import AvailabilityException, ScheduleRule, bump_version,
 URL = "/api/appointments/holds"
 pytestmark = pytest.mark.usefixtures("hours")
 
-# Statements of a fast hold: one read (the service, its doctor and clinic, the patient locked, the day's
-# time off, openings and closures) and one write (the appointment with its audit event, while the patient is
-# under the hold limit), inside BEGIN/COMMIT or a savepoint's two statements. Of a fast confirm, with no
+# Statements of a fast hold: one read outside any transaction (the service, its doctor and clinic, the
+# patient, the day's time off, openings and closures), then the patient locked and one write (the appointment
+# with its audit event, while the patient is under the hold limit), sent with their BEGIN/COMMIT (a savepoint
+# here, inside the test's transaction, not counted) in one round trip. Of a fast confirm, with no
 # transaction: one read (the appointment with what confirming needs) and one write (the update, its audit
-# event and the notice jobs). The full path took 16 and 7; the previous fast path 6 + 2 and 3 + 2.
-FAST_HOLD_QUERIES = 2 + 2
+# event and the notice jobs). The full path took 16 and 7; earlier fast paths 6 + 2 and 3 + 2, then 2 + 2.
+FAST_HOLD_QUERIES = 1 + 2
 FAST_CONFIRM_QUERIES = 2
 
 
@@ -176,8 +177,8 @@ def test_a_time_already_booked_is_refused_after_the_one_read(
     _fast_hold(demo, consult, local(day, "09:00"))  # the doctor's rules are now cached
     AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "10:00"))  # someone else's
     where = first_location(demo.doctor).pk
-    # The read, in its savepoint (released, not rolled back: nothing was written): no insert is tried.
-    with django_assert_num_queries(1 + 2), pytest.raises(services.Conflict) as refused:
+    # The read alone: no transaction, no lock, no insert tried.
+    with django_assert_num_queries(1), pytest.raises(services.Conflict) as refused:
         _fast_hold(demo, consult, local(day, "10:00"), location_id=where)
     assert [(e.path, e.code) for e in refused.value.errors] == [("startsAt", "SLOT_TAKEN")]
     assert Appointment.objects.count() == 2
