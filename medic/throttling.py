@@ -38,13 +38,57 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ImproperlyConfigured(f"Not a throttle rate: {rate!r} (use e.g. 120/min)") from exc
 
 
+def window_of(period: int, now: int) -> int:
+    """The start of the fixed window of `period` seconds that `now` (epoch seconds) falls in."""
+    return now - now % period
+
+
+def user_key(scope: str) -> str:
+    """The counter key of a signed-in caller, up to their user id: `holds:user:<id>`."""
+    return f"{scope}:user:"
+
+
+# Counts one request of a signed-in caller under `user_key(scope) || <user id>`, as `_COUNT` does: for a
+# statement that finds the user itself (token sign-in counts in the same statement, see `counted_for`).
+COUNT_FOR_USER = """
+INSERT INTO medic_request_throttle AS t (key, window_start, hits)
+SELECT %s || {user_id}::text, %s, 1 {source}
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN t.window_start = EXCLUDED.window_start THEN t.hits + 1 ELSE 1 END,
+    window_start = EXCLUDED.window_start
+RETURNING hits
+"""
+
+
+def rate_to_count(view: APIView | None) -> tuple[str, int, int] | None:
+    """(scope, allowed, period) of the one rate-limited `ScopedThrottle` of `view`, when it has exactly one:
+    what the sign-in may count in its own statement."""
+    if view is None:
+        return None
+    scoped = [t for t in getattr(view, "throttle_classes", ()) if issubclass(t, ScopedThrottle)]
+    if len(scoped) != 1 or len(view.throttle_classes) != 1:
+        return None
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scoped[0].scope)
+    if not rate:
+        return None
+    allowed, period = parse_rate(str(rate))
+    return scoped[0].scope, allowed, period
+
+
+def counted_for(request: Request, scope: str, window: int, hits: int) -> None:
+    """Records that this request was already counted for `scope` (by the sign-in's statement)."""
+    request._medic_counted = (scope, window, hits)  # type: ignore[attr-defined]
+
+
 class ScopedThrottle(BaseThrottle):
     """At most `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]` requests ("120/min") per signed-in user, or
     per client address when signed out, in each fixed window. A scope without a rate is not limited.
 
     DRF's own throttles keep their history in Django's cache, which is per process here (gunicorn runs
     several workers): the counter lives in the database instead (`medic_request_throttle`, an unlogged
-    table of migration medic.0001), one upsert per request."""
+    table of migration medic.0001), one upsert per request. A token sign-in makes that upsert in its own
+    statement (`medic.clinic.authentication`), so such a request is not counted twice, nor costs a second
+    round trip; it is then counted before the permission check rather than after it."""
 
     scope = ""
 
@@ -60,11 +104,16 @@ class ScopedThrottle(BaseThrottle):
         signed_in = user is not None and user.is_authenticated
         who = f"user:{user.pk}" if signed_in else f"addr:{self.get_ident(request)}"
         now = int(time.time())
-        window = now - now % period
-        with connection.cursor() as cursor:
-            cursor.execute(_COUNT, [f"{self.scope}:{who}", window])
-            hits = cursor.fetchone()[0]
-            if random.randrange(PRUNE_ONE_IN) == 0:  # noqa: S311 - a sampling, not a secret
+        counted = getattr(request, "_medic_counted", None)
+        if signed_in and counted is not None and counted[0] == self.scope:
+            _, window, hits = counted
+        else:
+            window = window_of(period, now)
+            with connection.cursor() as cursor:
+                cursor.execute(_COUNT, [f"{self.scope}:{who}", window])
+                hits = cursor.fetchone()[0]
+        if random.randrange(PRUNE_ONE_IN) == 0:  # noqa: S311 - a sampling, not a secret
+            with connection.cursor() as cursor:
                 cursor.execute(_PRUNE, [now - STALE_AFTER])
         self._wait = window + period - now
         return bool(hits <= allowed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from medic import rows
 from medic.clinic.models import ApiToken, User, hash_token
 from medic.lockout import check_token_address, client_ip, token_failed
+from medic.throttling import COUNT_FOR_USER, counted_for, rate_to_count, user_key, window_of
 
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -36,7 +38,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             token_failed(request._request)
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
         address = _address(request)
-        token, address_failed = _token_and_address(hash_token(key), address)
+        count = rate_to_count(request.parser_context.get("view") if request.parser_context else None)
+        window = window_of(count[2], int(time.time())) if count else 0
+        token, address_failed, hits = _token_and_address(
+            hash_token(key), address, (count[0], window) if count else None
+        )
         if token is None or address_failed or (address is None and settings.AXES_ENABLED):
             # A locked address is refused even with a valid token; only an address with failures on record
             # can be locked, so only then (or for an address this statement cannot look up) does axes
@@ -45,6 +51,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             token_failed(request._request)  # counts against the address; 429 once it is locked
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if count is not None and hits is not None:
+            counted_for(request, count[0], window, hits)  # the throttle reads it instead of counting again
         now = timezone.now()
         # Record use coarsely: one write per few minutes, not one per request.
         if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
@@ -68,24 +76,36 @@ _FAILED_BEFORE = (
 
 
 @functools.cache
-def _token_sql() -> str:
+def _token_sql(counting: bool = False) -> str:
     """The one statement that authenticates a token: the token, its user, and whether the client address
     has any failure on record (the lockout's table), so that a valid token from a clean address costs a
-    single round trip. Built once from the models' own columns."""
-    return (
-        f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')}, {_FAILED_BEFORE} "  # noqa: S608
-        f'FROM "{ApiToken._meta.db_table}" t JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" '
+    single round trip. `counting`: it also counts the request against the view's rate limit, for the
+    token's active user (`medic.throttling.COUNT_FOR_USER`). Built once from the models' own columns."""
+    joined = (
+        f'"{ApiToken._meta.db_table}" t JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" '
         'WHERE t."digest" = %s AND t."revoked_at" IS NULL'
     )
+    select = f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')}, {_FAILED_BEFORE}"
+    if not counting:
+        return f"{select} FROM {joined}"
+    hit = COUNT_FOR_USER.format(user_id='t."user_id"', source=f'FROM {joined} AND u."is_active"')
+    return f"WITH hit AS ({hit}) {select}, (SELECT hits FROM hit) FROM {joined}"  # noqa: S608
 
 
-def _token_and_address(digest: str, address: str | None) -> tuple[ApiToken | None, bool]:
-    """(the live token with its user, or None; whether `address` has a failure on record)."""
+def _token_and_address(
+    digest: str, address: str | None, count: tuple[str, int] | None = None
+) -> tuple[ApiToken | None, bool, int | None]:
+    """(the live token with its user, or None; whether `address` has a failure on record; with `count`
+    (scope, window), the caller's count of requests in that window including this one, when counted)."""
+    params: list[Any] = [address, address, digest]
+    if count is not None:
+        params = [user_key(count[0]), count[1], digest, *params]
     with rows.prepared_cursor() as cursor:
-        cursor.execute(_token_sql(), [address, address, digest])
+        cursor.execute(_token_sql(count is not None), params)
         row: Any = cursor.fetchone()
     if row is None:
-        return None, False
+        return None, False, None
     token, at = rows.instance(ApiToken, row, 0)
     token.user, at = rows.instance(User, row, at)
-    return token, bool(row[at])
+    hits = row[at + 1] if count is not None else None
+    return token, bool(row[at]), hits

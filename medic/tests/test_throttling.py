@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from appointments.models import Appointment
 from appointments.tests.conftest import ATHENS, hold_body, local
+from medic.clinic.models import ApiToken
 from medic.throttling import parse_rate
 from scheduling.models import ScheduleRule
 from scheduling.tests.payloads import monday_nine_to_five
@@ -113,6 +115,53 @@ def test_holds_are_throttled_before_anything_is_read(demo, rates) -> None:
     client.force_authenticate(demo.patient.user)
     assert client.post("/api/appointments/holds", {}, format="json").status_code == 422  # counted too
     _assert_throttled(client.post("/api/appointments/holds", {}, format="json"))
+
+
+def test_a_token_call_is_counted_once_by_its_sign_in_statement(demo, rates) -> None:
+    """A token sign-in counts the request against the view's rate in its own statement: one statement for
+    both, the count as the throttle's own, and the throttle refuses on it."""
+    key = ApiToken.issue(demo.patient.user, name="test")[1]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post("/api/appointments/holds", {}, format="json").status_code == 422
+        return len(ctx.captured_queries)
+
+    rates()  # no rate: nothing counted
+    statements()  # the first use of the token records it
+    unlimited = statements()
+    rates(holds="2/min")
+    assert statements() == unlimited  # counted, by no statement of its own
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM medic_request_throttle WHERE key LIKE %s", ["holds:%"])
+    assert client.post("/api/appointments/holds", {}, format="json").status_code == 422
+    assert client.post("/api/appointments/holds", {}, format="json").status_code == 422
+    _assert_throttled(client.post("/api/appointments/holds", {}, format="json"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT hits FROM medic_request_throttle WHERE key = %s", [f"holds:user:{demo.patient.user.pk}"]
+        )
+        assert cursor.fetchone() == (3,)  # each request counted once
+    # A call the view does not limit counts nothing.
+    assert client.get("/api/me").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM medic_request_throttle WHERE key LIKE %s", ["%user:%"])
+        assert cursor.fetchone() == (1,)
+
+
+def test_an_inactive_users_token_counts_nothing(demo, rates) -> None:
+    rates(holds="1/min")
+    key = ApiToken.issue(demo.patient.user, name="test")[1]
+    demo.patient.user.is_active = False
+    demo.patient.user.save(update_fields=["is_active"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.post("/api/appointments/holds", {}, format="json").status_code == 401
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM medic_request_throttle WHERE key LIKE %s", ["holds:%"])
+        assert cursor.fetchone() == (0,)
 
 
 def test_the_default_rates_are_set_and_readable(settings: Any) -> None:
