@@ -133,6 +133,24 @@ def hold_facts(
     )
 
 
+def bookings_in_the_way(doctor_id: uuid.UUID, busy_start: datetime, busy_end: datetime) -> list[Booked]:
+    """The doctor's live bookings whose buffered time overlaps [busy_start, busy_end), read now: what
+    `hold_facts` reads, again, after the exclusion constraints kept a hold out."""
+    with rows.prepared_cursor() as cursor:
+        cursor.execute(_in_the_way_sql(), [doctor_id, busy_start, busy_end])
+        return list(cursor.fetchall())
+
+
+@functools.cache
+def _in_the_way_sql() -> str:
+    live = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)  # the constraints' own condition
+    return (
+        'SELECT "status", "hold_expires_at", "starts_at", "ends_at"'  # noqa: S608 - our own table
+        f' FROM "{Appointment._meta.db_table}" WHERE "doctor_id" = %s AND "status" IN ({live})'
+        ' AND "busy_period" && tstzrange(%s, %s)'
+    )
+
+
 def _instant(iso: str) -> datetime:
     return datetime.fromisoformat(iso).astimezone(UTC)
 

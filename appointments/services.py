@@ -552,13 +552,7 @@ def fast_hold(
 def _taken_by_another(a: Appointment, now: datetime) -> bool:
     """After the exclusion constraints kept `a` out: `_taken_in` the live bookings whose buffered time
     overlaps its own, read now."""
-    overlapping = Appointment.objects.filter(
-        doctor_id=a.doctor_id,
-        status__in=ACTIVE_STATUSES,
-        busy_starts_at__lt=a.busy_ends_at,
-        busy_ends_at__gt=a.busy_starts_at,
-    ).values_list("status", "hold_expires_at", "starts_at", "ends_at")
-    return _taken_in(list(overlapping), a, now)
+    return _taken_in(selectors.bookings_in_the_way(a.doctor_id, a.busy_starts_at, a.busy_ends_at), a, now)
 
 
 def _taken_in(found: Sequence[selectors.Booked], a: Appointment, now: datetime) -> bool:

@@ -4,13 +4,14 @@ it (token authentication, the hold's and the confirm's fast paths)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from psycopg.pq import TransactionStatus
@@ -18,6 +19,7 @@ from psycopg.pq import TransactionStatus
 M = TypeVar("M", bound=Model)
 
 
+@functools.cache
 def attnames(model: type[Model]) -> list[str]:
     """The model's stored fields (their attribute names: `doctor_id`, not `doctor`), in `columns` order."""
     return [f.attname for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
@@ -34,7 +36,7 @@ def instance(model: type[M], row: Sequence[Any], offset: int) -> tuple[M, int]:
     """The `model` instance stored at row[offset:], as the ORM would load it, and the offset after it."""
     names = attnames(model)
     end = offset + len(names)
-    return model.from_db(connection.alias, names, row[offset:end]), end
+    return model.from_db(DEFAULT_DB_ALIAS, names, row[offset:end]), end
 
 
 class _PreparingCursor(psycopg.Cursor[Any]):
@@ -57,8 +59,9 @@ def prepared_cursor() -> CursorWrapper:
     typed by psycopg (a uuid as uuid, a list as an array), not spelled into the text as Django's cursors
     do. Behind a pooler in transaction mode that cannot keep prepared statements, set
     MEDIC_PREPARE_STATEMENTS=false."""
-    connection.ensure_connection()
-    return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
+    db = connections[DEFAULT_DB_ALIAS]  # once: each access through `connection` is a thread-local lookup
+    db.ensure_connection()
+    return db._prepare_cursor(_PreparingCursor(db.connection))  # type: ignore[attr-defined]
 
 
 _SAVEPOINT = "medic_pipelined"
@@ -73,9 +76,10 @@ def pipelined_transaction() -> Iterator[None]:
     No statement result can be read inside the block (reading one would send what is queued so far). Any error
     rolls the whole back (the savepoint, inside a caller's transaction) and is raised as Django's error, with
     psycopg's as its cause, as from Django's own cursors."""
-    connection.ensure_connection()
-    raw: psycopg.Connection[Any] = connection.connection
-    nested = connection.in_atomic_block or not connection.get_autocommit()
+    db = connections[DEFAULT_DB_ALIAS]
+    db.ensure_connection()
+    raw: psycopg.Connection[Any] = db.connection
+    nested = db.in_atomic_block or not db.get_autocommit()
     if nested:
         start, finish = f"SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"
         undo = [f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"]
@@ -83,7 +87,7 @@ def pipelined_transaction() -> Iterator[None]:
         start, finish, undo = "BEGIN", "COMMIT", ["ROLLBACK"]
     started = False
     try:
-        with connection.wrap_database_errors, raw.pipeline():
+        with db.wrap_database_errors, raw.pipeline():
             raw.execute(start)
             started = True
             yield
@@ -91,7 +95,7 @@ def pipelined_transaction() -> Iterator[None]:
     except BaseException:
         open_states = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
         if started and not raw.closed and raw.info.transaction_status in open_states:
-            with connection.wrap_database_errors:
+            with db.wrap_database_errors:
                 for statement in undo:
                     raw.execute(statement)
         raise
