@@ -544,6 +544,10 @@ def fast_hold(
         if _lost_race(exc):
             return None
         raise
+    except IntegrityError:
+        # A row the write refers to went away since the read (the patient, the service): nothing was written
+        # (the whole transaction rolled back), and the full path reads again and says what is missing.
+        return None
     if taken:
         raise _slot_taken()
     return a

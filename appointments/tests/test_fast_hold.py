@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from procrastinate import sql
@@ -444,3 +444,17 @@ def test_32_patients_racing_on_the_fast_path_get_exactly_one_hold(demo, consult,
 def test_the_confirm_queues_notices_through_the_installed_procrastinates_own_function() -> None:
     function = notifications.QUEUE_JOBS_SQL.split("(", 1)[0]
     assert f"{function}(" in sql.queries["defer_jobs"]  # an upgrade that renames it fails here, not in use
+
+
+def test_a_row_gone_between_the_read_and_the_write_hands_over_to_the_full_path(
+    demo, consult, day, monkeypatch
+) -> None:
+    """The read locks nothing, so the write can find the patient or service gone; nothing is written and the
+    full path, which reads again, answers."""
+
+    def gone(*args: Any, **kwargs: Any) -> str:
+        raise IntegrityError("insert or update violates foreign key constraint")
+
+    monkeypatch.setattr(services, "_insert_hold_if_free", gone)
+    assert _fast_hold(demo, consult, local(day, "10:00")) is None
+    assert not Appointment.objects.exists()

@@ -38,7 +38,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             token_failed(request._request)
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
         address = _address(request)
-        count = rate_to_count(request.parser_context.get("view") if request.parser_context else None)
+        context = getattr(request, "parser_context", None) or {}
+        count = rate_to_count(context.get("view"))
         window = window_of(count[2], int(time.time())) if count else 0
         token, address_failed, hits = _token_and_address(
             hash_token(key), address, (count[0], window) if count else None
