@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import Field, Model, Q, QuerySet
 from django.http import Http404
 from psycopg import errors as pg_errors
@@ -652,12 +652,13 @@ def _insert_template(model: type[Model]) -> tuple[str, str, tuple[Field, ...]]:
 def _insert_values(obj: Model) -> list[Any]:
     """The values Django's own INSERT of `obj` would send (its defaults and auto_now values filled in)."""
     fields = _insert_template(type(obj))[2]
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: `connection` is a thread-local lookup per use
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=db) for f in fields]
 
 
 def _saved(*objs: Model) -> None:
     for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
 
 
 def _insert_with_event(a: Appointment, kind: str, actor: Actor) -> None:
