@@ -38,7 +38,7 @@ from medic.clinic.permissions import AnyUser, can_act_for_doctor, can_browse_cli
 from medic.errors import Conflict, FieldError, Gone, ValidationFailed
 from scheduling.models import AvailabilityException, lock_schedule
 from scheduling.scope import Scope
-from scheduling.selectors import schedule_inputs
+from scheduling.selectors import rule_inputs
 from scheduling.slots import Opening, ScheduleInputs
 
 
@@ -620,8 +620,7 @@ def _rules_for(doctor_id: uuid.UUID, scope: Scope, version: int | None) -> Sched
         cached = _rules_cache.get(key)
     if cached is not None and clock - cached[0] < _RULES_TTL:
         return cached[1]
-    anywhere = datetime.fromtimestamp(0, UTC)
-    stored = schedule_inputs([doctor_id], scope.request_filter(), anywhere, anywhere)[doctor_id]
+    stored = rule_inputs([doctor_id], scope.request_filter())[doctor_id]
     window_keys = {w.key for windows in stored.windows_by_zone.values() for w in windows}
     rules = ScheduleInputs(
         windows_by_zone=stored.windows_by_zone,

@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn medic.wsgi)."""
+"""WSGI entry point (gunicorn medic.wsgi): Django, behind the booking API's fast lane."""
 
 import gc
 import os
@@ -6,7 +6,13 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# A patient's own hold and confirm skip the middleware and DRF's dispatch when the request is plain; anything
+# else, and anything the lane does not answer itself, is Django's (appointments/api/fastlane.py).
+from appointments.api.fastlane import FastLane  # noqa: E402 - needs Django set up
+
+application = FastLane(django_application)
 
 # Everything built at start-up (settings, apps, models, URL patterns) lives as long as the process: keep it
 # out of the garbage collector's scans, and collect the young generation less often. A full collection

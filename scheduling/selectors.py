@@ -153,6 +153,20 @@ def schedule_inputs(
     }
 
 
+def rule_inputs(doctor_ids: Sequence[uuid.UUID], rows: Q) -> dict[uuid.UUID, slots.ScheduleInputs]:
+    """`schedule_inputs` without the exceptions and closures: each doctor's weekly windows that apply to
+    `rows` (a `Scope` filter) and their places, in one query. What the hold's fast path keeps per schedule
+    version, adding the day's time off, openings and closures read live."""
+    places: dict[uuid.UUID, dict[object, object]] = defaultdict(dict)
+    windows = _windows(doctor_ids, rows, places)
+    return {
+        pk: slots.ScheduleInputs(
+            windows_by_zone=dict(windows.get(pk, {})), blocked=[], openings=[], places=places.get(pk, {})
+        )
+        for pk in doctor_ids
+    }
+
+
 def _windows(
     doctor_ids: Sequence[uuid.UUID], rows: Q, places: dict[uuid.UUID, dict[object, object]]
 ) -> dict[uuid.UUID, dict[str, list[slots.Window]]]:
