@@ -201,6 +201,9 @@ MEDIC_HOLD_MINUTES = env.int("MEDIC_HOLD_MINUTES", default=10)
 # Holds and confirms try their fast path first (appointments.services.fast_hold); off = the full path alone
 # (what `make bench` compares it with).
 MEDIC_FAST_BOOKING = env.bool("MEDIC_FAST_BOOKING", default=True)
+# The booking API's fast lane: a plain hold or confirm answered in front of the middleware and DRF
+# (appointments/api/fastlane.py; needs the fast path).
+MEDIC_FAST_LANE = env.bool("MEDIC_FAST_LANE", default=True)
 # The few hot statements written for it (token sign-in, the fast hold and confirm) are prepared once per
 # connection; turn off behind a transaction-mode pooler that cannot keep prepared statements.
 MEDIC_PREPARE_STATEMENTS = env.bool("MEDIC_PREPARE_STATEMENTS", default=True)
