@@ -133,6 +133,7 @@ class FastLane:
         if key is None:
             return None
         address = client_ip(request) if settings.AXES_ENABLED else None
+        # The holds action's throttle (HoldsThrottle, `AppointmentViewSet.holds`); confirms have none.
         rate = None if confirm else api_settings.DEFAULT_THROTTLE_RATES.get(HoldsThrottle.scope)
         allowed, period = parse_rate(str(rate)) if rate else (0, 0)
         window = window_of(period, int(time.time())) if rate else 0
