@@ -161,7 +161,7 @@ class FastLane:
     def _hold(self, user: Any, body: bytes) -> HttpResponse | None:
         try:
             data = read_json(body.decode("ascii"))
-        except Exception:
+        except (ValueError, ValidationFailed):  # not JSON, too deep: the API's parser says how
             return None
         if not isinstance(data, dict) or not set(data) <= _HOLD_FIELDS:
             return None
