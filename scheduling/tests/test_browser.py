@@ -98,6 +98,8 @@ def test_a_disabled_day_is_saved_as_not_available(schedule) -> None:
     page = schedule
     dialog = open_modal(page)
     monday_nine_to_five_with_lunch(page, dialog)
+    # As above: save what the preview has checked (under load a click could come before the last field).
+    page.get_by_test_id("preview-summary").filter(has_text=re.compile(r"Creates 14 slots")).wait_for()
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="hidden")
     page.get_by_test_id("weekly-day-1").filter(has_text="09:00–17:00").wait_for()
