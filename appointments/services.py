@@ -694,23 +694,12 @@ def _insert_hold_if_free(a: Appointment, actor: Actor, clinic: Clinic, now: date
     constraints' refusal comes back as "in the way" instead of an error, so the transaction commits (a
     rollback would make psycopg drop the connection's prepared statements)."""
     event = _event_for_new(a, "held", actor)
-    insert, values, _ = _insert_template(Appointment)
-    log, log_values, _ = _insert_template(AppointmentEvent)
     lock, cursor = rows.prepared_cursor(), rows.prepared_cursor()
     with lock, cursor:
         with rows.pipelined_transaction():
             lock.execute(_lock_patient_sql(), [a.patient_id])
             cursor.execute(
-                f'WITH allowed AS (SELECT (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608
-                f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
-                # The status spelled out, not a parameter: the plan, made once for any parameters, can then
-                # use the partial index of live holds instead of reading all of the patient's appointments.
-                f' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = \'{Status.HELD}\''
-                ' AND h."hold_expires_at" > %s) < %s AS "ok"), '
-                f'appointment AS ({insert} SELECT {values} FROM allowed WHERE allowed."ok" '
-                'ON CONFLICT DO NOTHING RETURNING "id"), '
-                f"logged AS ({log} SELECT {log_values} FROM appointment RETURNING 1) "
-                'SELECT allowed."ok", (SELECT count(*) FROM logged) FROM allowed',
+                _hold_insert_sql(),
                 [
                     a.patient_id,
                     clinic.pk,
@@ -728,6 +717,25 @@ def _insert_hold_if_free(a: Appointment, actor: Actor, clinic: Clinic, now: date
         return "in the way"
     _saved(a, event)
     return "held"
+
+
+@functools.cache
+def _hold_insert_sql() -> str:
+    """`_insert_hold_if_free`'s statement, built once per process from the models' tables and columns."""
+    insert, values, _ = _insert_template(Appointment)
+    log, log_values, _ = _insert_template(AppointmentEvent)
+    return (
+        f'WITH allowed AS (SELECT (SELECT count(*) FROM "{Appointment._meta.db_table}" h'  # noqa: S608
+        f' JOIN "{Doctor._meta.db_table}" d ON d."id" = h."doctor_id"'
+        # The status spelled out, not a parameter: the plan, made once for any parameters, can then use the
+        # partial index of live holds instead of reading all of the patient's appointments.
+        f' WHERE h."patient_id" = %s AND d."clinic_id" = %s AND h."status" = \'{Status.HELD}\''
+        ' AND h."hold_expires_at" > %s) < %s AS "ok"), '
+        f'appointment AS ({insert} SELECT {values} FROM allowed WHERE allowed."ok" '
+        'ON CONFLICT DO NOTHING RETURNING "id"), '
+        f"logged AS ({log} SELECT {log_values} FROM appointment RETURNING 1) "
+        'SELECT allowed."ok", (SELECT count(*) FROM logged) FROM allowed'
+    )
 
 
 def _event_for_new(a: Appointment, kind: str, actor: Actor) -> AppointmentEvent:

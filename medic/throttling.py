@@ -16,13 +16,15 @@ if TYPE_CHECKING:  # rest_framework.views loads the authentication classes, whic
     from rest_framework.views import APIView
 
 # One statement per request: a fixed window per (scope, caller), started afresh when the window moved on.
-_COUNT = """
-INSERT INTO medic_request_throttle AS t (key, window_start, hits) VALUES (%s, %s, 1)
+# `{row}` gives (key, window_start, 1).
+_UPSERT = """
+INSERT INTO medic_request_throttle AS t (key, window_start, hits) {row}
 ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN t.window_start = EXCLUDED.window_start THEN t.hits + 1 ELSE 1 END,
     window_start = EXCLUDED.window_start
 RETURNING hits
 """
+_COUNT = _UPSERT.format(row="VALUES (%s, %s, 1)")
 _PRUNE = "DELETE FROM medic_request_throttle WHERE window_start < %s"
 PRUNE_ONE_IN = 1000  # callers that stopped calling leave a row behind; now and then the stale ones go
 STALE_AFTER = 86_400  # seconds: longer than any window
@@ -48,16 +50,17 @@ def user_key(scope: str) -> str:
     return f"{scope}:user:"
 
 
-# Counts one request of a signed-in caller under `user_key(scope) || <user id>`, as `_COUNT` does: for a
-# statement that finds the user itself (token sign-in counts in the same statement, see `counted_for`).
-COUNT_FOR_USER = """
-INSERT INTO medic_request_throttle AS t (key, window_start, hits)
-SELECT %s || {user_id}::text, %s, 1 {source}
-ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN t.window_start = EXCLUDED.window_start THEN t.hits + 1 ELSE 1 END,
-    window_start = EXCLUDED.window_start
-RETURNING hits
-"""
+def count_for_user(user_id: str, source: str) -> str:
+    """`_COUNT` for a statement that finds the user itself: the key is `user_key(scope) || <user_id>`, an
+    SQL expression over `source` (a FROM clause); parameters: the key's prefix, the window. Token sign-in
+    counts in its own statement this way (see `counted_for`)."""
+    return _UPSERT.format(row=f"SELECT %s || {user_id}::text, %s, 1 {source}")
+
+
+def rate_of(scope: str) -> tuple[int, int] | None:
+    """(allowed, period in seconds) of `scope`'s configured rate; None when it is not limited."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    return parse_rate(str(rate)) if rate else None
 
 
 def rate_to_count(view: APIView | None) -> tuple[str, int, int] | None:
@@ -68,11 +71,8 @@ def rate_to_count(view: APIView | None) -> tuple[str, int, int] | None:
     scoped = [t for t in getattr(view, "throttle_classes", ()) if issubclass(t, ScopedThrottle)]
     if len(scoped) != 1 or len(view.throttle_classes) != 1:
         return None
-    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scoped[0].scope)
-    if not rate:
-        return None
-    allowed, period = parse_rate(str(rate))
-    return scoped[0].scope, allowed, period
+    rate = rate_of(scoped[0].scope)
+    return None if rate is None else (scoped[0].scope, *rate)
 
 
 def counted_for(request: Request, scope: str, window: int, hits: int) -> None:
@@ -96,10 +96,10 @@ class ScopedThrottle(BaseThrottle):
         self._wait = 0
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        if not rate:
+        rate = rate_of(self.scope)
+        if rate is None:
             return True
-        allowed, period = parse_rate(str(rate))
+        allowed, period = rate
         user = request.user
         signed_in = user is not None and user.is_authenticated
         who = f"user:{user.pk}" if signed_in else f"addr:{self.get_ident(request)}"

@@ -40,18 +40,18 @@ from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 from django.utils.log import log_response
 from rest_framework.renderers import JSONRenderer
-from rest_framework.settings import api_settings
 
 from appointments import services
 from appointments.api.serializers import appointment_json
+from appointments.api.views import HOLD_FIELDS, hold_fields
 from medic.api import error_body, json_server_error
 from medic.clinic.authentication import COUNTED, record_use, token_and_address
-from medic.clinic.models import ConsultationMode, hash_token
+from medic.clinic.models import hash_token
 from medic.errors import ValidationFailed
 from medic.lockout import client_ip
-from medic.parsing import body_reader, read_json
+from medic.parsing import read_json
 from medic.security import PermissionsPolicyMiddleware
-from medic.throttling import HoldsThrottle, parse_rate, window_of
+from medic.throttling import HoldsThrottle, rate_of, window_of
 
 logger = logging.getLogger("django.request")
 
@@ -67,15 +67,6 @@ _PLAIN_JSON = re.compile(rb"[\x20-\x5b\x5d-\x7e]*\Z")  # printable ASCII, no bac
 _BODY_LIMIT = 4096
 _JSON_TYPES = {"application/json", "application/json; charset=utf-8", "application/json;charset=utf-8"}
 _ACCEPTED = {"", "*/*", "application/json"}
-_HOLD_FIELDS = {
-    "doctorId",
-    "appointmentTypeId",
-    "startsAt",
-    "doctorLocationId",
-    "locationRoomId",
-    "consultationMode",
-    "patientId",
-}
 _ALLOW = "POST, OPTIONS"  # what DRF's view says of these two actions
 
 
@@ -134,8 +125,8 @@ class FastLane:
             return None
         address = client_ip(request) if settings.AXES_ENABLED else None
         # The holds action's throttle (HoldsThrottle, `AppointmentViewSet.holds`); confirms have none.
-        rate = None if confirm else api_settings.DEFAULT_THROTTLE_RATES.get(HoldsThrottle.scope)
-        allowed, period = parse_rate(str(rate)) if rate else (0, 0)
+        rate = None if confirm else rate_of(HoldsThrottle.scope)
+        allowed, period = rate or (0, 0)
         window = window_of(period, int(time.time())) if rate else 0
         token, address_failed, hits = token_and_address(
             hash_token(key.group(1)), address, (HoldsThrottle.scope, window) if rate else None
@@ -163,22 +154,12 @@ class FastLane:
             data = read_json(body.decode("ascii"))
         except (ValueError, ValidationFailed):  # not JSON, too deep: the API's parser says how
             return None
-        if not isinstance(data, dict) or not set(data) <= _HOLD_FIELDS:
+        if not isinstance(data, dict) or not set(data) <= HOLD_FIELDS:
             return None
         if any(value is not None and not isinstance(value, str) for value in data.values()):
             return None
         try:
-            r = body_reader(data)
-            fields = {
-                "doctor_id": r.required("doctorId", r.uuid("doctorId")),
-                "appointment_type_id": r.required("appointmentTypeId", r.uuid("appointmentTypeId")),
-                "starts_at": r.required("startsAt", r.instant("startsAt")),
-                "location_id": r.uuid("doctorLocationId"),
-                "room_id": r.uuid("locationRoomId"),
-                "consultation_mode": r.choice("consultationMode", ConsultationMode.values),
-                "patient_id": r.uuid("patientId"),
-            }
-            r.done()
+            fields = hold_fields(data)
         except ValidationFailed:
             return None  # the view answers 422 with the same errors
         try:

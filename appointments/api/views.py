@@ -57,6 +57,37 @@ def _key(pk: str) -> uuid.UUID:
         raise Http404 from exc
 
 
+# The fields of a hold's body (the contract's names); `hold_fields` reads them.
+HOLD_FIELDS = frozenset(
+    {
+        "doctorId",
+        "appointmentTypeId",
+        "startsAt",
+        "doctorLocationId",
+        "locationRoomId",
+        "consultationMode",
+        "patientId",
+    }
+)
+
+
+def hold_fields(data: Any) -> dict[str, Any]:
+    """A hold's body as `services.fast_hold` / `hold_request_for` take it; ValidationFailed (422, every
+    problem at its path) when it cannot be read. The view and the booking API's fast lane both read it so."""
+    r = body_reader(data)
+    fields = {
+        "doctor_id": r.required("doctorId", r.uuid("doctorId")),
+        "appointment_type_id": r.required("appointmentTypeId", r.uuid("appointmentTypeId")),
+        "starts_at": r.required("startsAt", r.instant("startsAt")),
+        "location_id": r.uuid("doctorLocationId"),
+        "room_id": r.uuid("locationRoomId"),
+        "consultation_mode": r.choice("consultationMode", ConsultationMode.values),
+        "patient_id": r.uuid("patientId"),
+    }
+    r.done()
+    return fields
+
+
 class AppointmentViewSet(viewsets.ViewSet):
     """Bookings: hold a slot, confirm, cancel, reschedule, close; list them and read their audit trail."""
 
@@ -170,23 +201,7 @@ class AppointmentViewSet(viewsets.ViewSet):
     def _hold(self, request: Request) -> idempotency.Answer:
         """(status, body) of one hold. A request that cannot be read, or names what does not exist, is raised;
         the hold's own refusal (not bookable, taken) is an answer, so a retry with the same key replays it."""
-        r = body_reader(request.data)
-        doctor_id = r.required("doctorId", r.uuid("doctorId"))
-        type_id = r.required("appointmentTypeId", r.uuid("appointmentTypeId"))
-        starts_at = r.required("startsAt", r.instant("startsAt"))
-        location_id, room_id = r.uuid("doctorLocationId"), r.uuid("locationRoomId")
-        mode = r.choice("consultationMode", ConsultationMode.values)
-        patient_id = r.uuid("patientId")
-        r.done()
-        fields = {
-            "doctor_id": doctor_id,
-            "appointment_type_id": type_id,
-            "starts_at": starts_at,
-            "location_id": location_id,
-            "room_id": room_id,
-            "consultation_mode": mode,
-            "patient_id": patient_id,
-        }
+        fields = hold_fields(request.data)
         try:
             appointment = services.fast_hold(request.user, **fields)
         except ValidationFailed as exc:  # taken: the fast path's only refusal

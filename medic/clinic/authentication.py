@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from medic import rows
 from medic.clinic.models import ApiToken, User, hash_token
 from medic.lockout import check_token_address, client_ip, token_failed
-from medic.throttling import COUNT_FOR_USER, counted_for, rate_to_count, user_key, window_of
+from medic.throttling import count_for_user, counted_for, rate_to_count, user_key, window_of
 
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -96,7 +96,7 @@ def _token_sql(counting: bool = False) -> str:
     """The one statement that authenticates a token: the token, its user, and whether the client address
     has any failure on record (the lockout's table), so that a valid token from a clean address costs a
     single round trip. `counting`: it also counts the request against the view's rate limit, for the
-    token's active user (`medic.throttling.COUNT_FOR_USER`). Built once from the models' own columns."""
+    token's active user (`medic.throttling.count_for_user`). Built once from the models' own columns."""
     joined = (
         f'"{ApiToken._meta.db_table}" t JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" '
         'WHERE t."digest" = %s AND t."revoked_at" IS NULL'
@@ -104,7 +104,7 @@ def _token_sql(counting: bool = False) -> str:
     select = f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')}, {_FAILED_BEFORE}"
     if not counting:
         return f"{select} FROM {joined}"
-    hit = COUNT_FOR_USER.format(user_id='t."user_id"', source=f'FROM {joined} AND u."is_active"')
+    hit = count_for_user('t."user_id"', f'FROM {joined} AND u."is_active"')
     return f"WITH hit AS ({hit}) {select}, (SELECT hits FROM hit) FROM {joined}"  # noqa: S608
 
 
