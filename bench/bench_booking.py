@@ -55,6 +55,7 @@ HTTP_DOCTORS = 20
 HTTP_PATIENTS = 64
 HTTP_DAYS = 55  # room for every load of a run (the service books up to 60 days ahead), holidays left out
 HTTP_SLOTS_PER_DAY = 32  # 8 hours / 15 minutes
+HISTORY_DAYS = 56  # the diary's past the bench starts from (`_seed_diary`)
 CLIENT_TIMEOUT = 30  # seconds per request: a slower answer counts as "other" (keeps the run bounded)
 
 # Part 2: 1,000 doctors, weekdays 08:00-18:00 at 30-minute slots, 50,000 confirmed appointments.
@@ -138,6 +139,7 @@ def seed_http() -> dict:
         for u in patient_users
     )
     tokens = [ApiToken.issue(u, name="bench")[1] for u in patient_users]
+    _seed_diary(clinic, doctors, types, Patient.objects.filter(user__in=patient_users).order_by("full_name"))
     # The days the clinic is closed (its public holidays): no slot to race for, so the clients skip them.
     from medic.clinic.closures import calendars, closures_of
 
@@ -149,6 +151,60 @@ def seed_http() -> dict:
         "tokens": tokens,
         "closed": sorted({c.date.isoformat() for c in closed}),
     }
+
+
+def _seed_diary(clinic: Any, doctors: list, types: list, patients: Any) -> None:
+    """The bench doctors' diaries as a running clinic's: the past HISTORY_DAYS mostly booked (completed,
+    a few no-shows and cancellations) and the days past the ones the clients race for half booked, then
+    ANALYZE, as autovacuum would have. An empty, never-analysed table is no clinic's, and its plans are
+    not: PostgreSQL cannot tell the doctor's two exclusion indexes apart on it."""
+    from django.db import connection
+
+    from appointments.models import ActorType, Appointment, Status
+    from medic.dbops import as_owner
+
+    rng = random.Random(14)
+    today = datetime.now(ATHENS).date()
+    past = [today - timedelta(days=n) for n in range(1, HISTORY_DAYS + 1)]
+    ahead = [today + timedelta(days=n) for n in range(HTTP_DAYS + 2, 61)]  # past the race, inside 60 days
+    patients = list(patients)
+    now = datetime.now(UTC)
+
+    def row(doctor: Any, service: Any, day: date, k: int, status: str) -> Appointment:
+        starts = datetime.combine(day, time(9), tzinfo=ATHENS) + timedelta(minutes=15 * k)
+        ends = starts + timedelta(minutes=15)
+        return Appointment(
+            doctor=doctor,
+            patient=rng.choice(patients),
+            appointment_type=service,
+            starts_at=starts,
+            ends_at=ends,
+            busy_starts_at=starts,
+            busy_ends_at=ends,
+            status=status,
+            confirmed_at=now,
+            patient_timezone="Europe/Athens",
+            doctor_timezone="Europe/Athens",
+            created_by_type=ActorType.SYSTEM,
+        )
+
+    history = (Status.COMPLETED,) * 17 + (Status.NO_SHOW, Status.CANCELLED, Status.CANCELLED)
+    rows = [
+        row(d, t, day, k, rng.choice(history))
+        for d, t in zip(doctors, types, strict=True)
+        for day in past
+        for k in range(HTTP_SLOTS_PER_DAY)
+        if rng.random() < 0.7
+    ] + [
+        row(d, t, day, k, Status.CONFIRMED)
+        for d, t in zip(doctors, types, strict=True)
+        for day in ahead
+        for k in range(HTTP_SLOTS_PER_DAY)
+        if rng.random() < 0.5
+    ]
+    Appointment.objects.bulk_create(rows, batch_size=5000)
+    with as_owner(), connection.cursor() as cursor:  # ANALYZE skips tables the app role does not own
+        cursor.execute("ANALYZE")
 
 
 @dataclass

@@ -34,6 +34,8 @@ from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_script_name
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -109,7 +111,7 @@ class FastLane:
         if response is None:
             return self.django(environ, start_response)  # Django sends its own signals
         try:
-            response = self._finish(request, response)
+            response = self._finish(request, response, "hold" if hold else "confirm")
             return self._send(response, start_response)
         finally:
             signals.request_finished.send(sender=WSGIHandler)
@@ -175,11 +177,26 @@ class FastLane:
         response["Content-Length"] = str(len(content))  # as Django's CommonMiddleware sets it
         return response
 
-    def _finish(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def _finish(self, request: HttpRequest, response: HttpResponse, action: str) -> HttpResponse:
         """`response` with the headers Django's middleware adds to an API answer, and Django's log line for a
-        refusal."""
-        request.fastlane_response = response  # type: ignore[attr-defined]
-        response = self.headers(request)
+        refusal.
+
+        The middleware's headers depend on the settings, on whether the request came over https, on the
+        status and, for CSP's excluded prefixes, on the path; so they are worked out once per scheme, status
+        and action (hold or confirm) and kept until a setting changes. With excluded prefixes configured, a
+        confirm's path (its id) could matter: then they are worked out every time."""
+        key = (request.is_secure(), response.status_code, action)
+        added = _ADDED_HEADERS.get(key)
+        if added is None:
+            had = {name.lower() for name in response.headers}
+            request.fastlane_response = response  # type: ignore[attr-defined]
+            response = self.headers(request)
+            added = [(name, value) for name, value in response.items() if name.lower() not in had]
+            if not _csp_excludes_prefixes():
+                _ADDED_HEADERS[key] = added
+        else:
+            for name, value in added:
+                response.headers[name] = value
         if response.status_code >= 400:
             log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         return response
@@ -193,6 +210,22 @@ class FastLane:
         ]
         start_response(status, headers)
         return [response.content]
+
+
+# The headers the middleware adds to the lane's answers, by (https, status, action): see `FastLane._finish`.
+_ADDED_HEADERS: dict[tuple[bool, int, str], list[tuple[str, str]]] = {}
+
+
+@receiver(setting_changed)
+def _forget_added_headers(**kwargs: Any) -> None:
+    _ADDED_HEADERS.clear()
+
+
+def _csp_excludes_prefixes() -> bool:
+    return any(
+        (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
+        for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    )
 
 
 def _prepared_response(request: HttpRequest) -> HttpResponse:

@@ -154,6 +154,48 @@ def test_a_lost_hold_is_the_lanes_409_as_djangos(demo, consult, day, key, lane, 
     _same_headers(headers, d_headers)
 
 
+def test_the_headers_kept_between_answers_follow_the_settings_and_the_scheme(
+    demo, consult, day, key, settings
+) -> None:
+    demo.clinic.max_holds_per_patient = 20
+    demo.clinic.save(update_fields=["max_holds_per_patient"])
+    times = iter(f"{hour:02d}:{minute:02d}" for hour in range(9, 17) for minute in (0, 30))
+
+    def both(**extra: str) -> dict[str, str]:
+        # Built afresh, as a restarted server's: Django's middleware reads some settings once.
+        django_app = Spy()
+        lane = FastLane(django_app)
+        status, headers, _ = call(
+            lane,
+            "/api/appointments/holds",
+            hold_body(demo, consult, local(day, next(times))),
+            key=key,
+            **extra,
+        )
+        d_status, d_headers, _ = call(
+            django_app.app,
+            "/api/appointments/holds",
+            hold_body(demo, consult, local(day, next(times))),
+            key=key,
+            **extra,
+        )
+        assert (status, d_status, django_app.calls) == (201, 201, 0)
+        _same_headers(headers, d_headers)
+        return headers
+
+    first = both()
+    again = both()  # the kept headers
+    assert again == {**first, "Content-Length": again["Content-Length"]}
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert both()["Content-Security-Policy"] == "default-src 'none'"
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    assert both(HTTP_X_FORWARDED_PROTO="https")["Strict-Transport-Security"] == "max-age=3600"
+    assert "Strict-Transport-Security" not in both()
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
