@@ -161,7 +161,7 @@ def test_the_headers_kept_between_answers_follow_the_settings_and_the_scheme(
     demo.clinic.save(update_fields=["max_holds_per_patient"])
     times = iter(f"{hour:02d}:{minute:02d}" for hour in range(9, 17) for minute in (0, 30))
 
-    def both(**extra: str) -> dict[str, str]:
+    def both(**extra: Any) -> dict[str, str]:
         # Built afresh, as a restarted server's: Django's middleware reads some settings once.
         django_app = Spy()
         lane = FastLane(django_app)

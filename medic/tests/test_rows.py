@@ -24,7 +24,7 @@ def _row_of(appointment: Appointment) -> tuple:
 
 
 def test_instance_is_what_the_orm_loads() -> None:
-    stored = AppointmentFactory()
+    stored = AppointmentFactory.create()
     row = _row_of(stored)
 
     built, end = rows.instance(Appointment, row, 1)
@@ -40,7 +40,7 @@ def test_instance_is_what_the_orm_loads() -> None:
 
 
 def test_instance_runs_init_signals_when_a_model_has_receivers() -> None:
-    stored = AppointmentFactory()
+    stored = AppointmentFactory.create()
     seen: list[Appointment] = []
 
     def receiver(sender: type, instance: Appointment, **kwargs: object) -> None:
