@@ -193,6 +193,9 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Medic <no-reply@medic.localhost>")
+# The job worker looks for work at least every second: email jobs are not announced with NOTIFY, which
+# would serialise the commits that queue them (appointments/migrations/0010_emails_picked_up_by_polling.py).
+PROCRASTINATE_WORKER_DEFAULTS = {"fetch_job_polling_interval": 1.0}
 # How long an email-verification link stays valid.
 MEDIC_VERIFY_EMAIL_MAX_AGE = env.int("MEDIC_VERIFY_EMAIL_MAX_AGE", default=3 * 24 * 3600)
 
