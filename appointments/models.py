@@ -91,8 +91,12 @@ class Appointment(models.Model):
     """One booking of one patient with one doctor, in UTC; `period` is what the database compares."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="appointments")
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    # No index of their own: (doctor, starts_at) and (patient, starts_at) below lead with them. Every status
+    # change writes a new entry into each index of the table, so a redundant one costs every confirm.
+    doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="appointments", db_index=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="appointments", db_index=False
+    )
     appointment_type = models.ForeignKey(
         AppointmentType, on_delete=models.PROTECT, related_name="appointments"
     )
