@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
-from typing import Any
 
 import icalendar
 from django.conf import settings
@@ -31,7 +30,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func, Value
 from django.template.loader import render_to_string
-from procrastinate.types import JobToDefer, JSONValue
+from procrastinate.types import JSONValue
 from psycopg.types.json import Jsonb
 
 from appointments.models import (
@@ -118,40 +117,41 @@ def notify_after_commit(a: Appointment, kind: str, actor_type: str) -> None:
 
 
 # Procrastinate's own way in (its `defer_jobs` query), for a statement that queues jobs with its write. The
-# jobs come as one typed array per field (`notice_jobs_param`), so the statement can be prepared once per
-# connection: a record array is spelled into the text by the client and planned again on every call.
+# jobs come as one JSON array (`notice_jobs_param`), so the statement can be prepared once per connection (a
+# record array is spelled into the text by the client and planned again on every call), and one parameter
+# is cheap to send (psycopg's array dumpers cost more than the rest of a confirm's parameters together).
 QUEUE_JOBS_SQL = (
     "procrastinate_defer_jobs_v1(ARRAY("
-    "SELECT ROW(j.q, j.t, j.p, j.l, j.ql, j.a, j.s)::procrastinate_job_to_defer_v1"
-    " FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::text[], %s::text[], %s::jsonb[],"
-    " %s::timestamptz[]) WITH ORDINALITY AS j(q, t, p, l, ql, a, s, n) ORDER BY j.n))"
+    "SELECT ROW(j->>'queue_name', j->>'task_name', (j->>'priority')::int, j->>'lock', j->>'queueing_lock',"
+    " j->'args', (j->>'scheduled_at')::timestamptz)::procrastinate_job_to_defer_v1"
+    " FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(j, n) ORDER BY e.n))"
 )
 
 
-def notice_jobs_param(a: Appointment, kind: str, actor_type: str, version: int) -> list[list[Any]] | None:
-    """The parameters of `QUEUE_JOBS_SQL` that queue the notices of a change in the same statement as the
-    change itself (committed with it, or not at all): each field of procrastinate's `JobToDefer`, as one list
-    over the jobs. None when notices are silenced."""
+def notice_jobs_param(a: Appointment, kind: str, actor_type: str, version: int) -> Jsonb | None:
+    """The parameter of `QUEUE_JOBS_SQL` that queues the notices of a change in the same statement as the
+    change itself (committed with it, or not at all): each job as procrastinate would defer it, with the
+    fields of its `JobToDefer`. None when notices are silenced."""
     if _SILENT.get():
         return None
     from appointments import tasks  # tasks imports the services, which import this module
 
     deferrer = tasks.send_notice.configure()
-    out = []
+    jobs: list[dict[str, JSONValue]] = []
     for kwargs in _notice_jobs(a, kind, actor_type, version):
         job = deferrer.make_new_job(**kwargs)
-        out.append(
-            JobToDefer(
-                queue_name=job.queue,
-                task_name=job.task_name,
-                priority=job.priority,
-                lock=job.lock,
-                queueing_lock=job.queueing_lock,
-                args=Jsonb(job.task_kwargs),  # type: ignore[arg-type]
-                scheduled_at=job.scheduled_at,
-            )
+        jobs.append(
+            {
+                "queue_name": job.queue,
+                "task_name": job.task_name,
+                "priority": job.priority,
+                "lock": job.lock,
+                "queueing_lock": job.queueing_lock,
+                "args": job.task_kwargs,
+                "scheduled_at": job.scheduled_at.isoformat() if job.scheduled_at else None,
+            }
         )
-    return [list(column) for column in zip(*out, strict=True)] if out else [[] for _ in JobToDefer._fields]
+    return Jsonb(jobs)
 
 
 # --- deciding and sending -----------------------------------------------------------------------------------

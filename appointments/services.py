@@ -536,13 +536,14 @@ def fast_hold(
         )
         if start is None or start.place is None or start.place.missing:
             return None
-        actor = Actor(ActorType.PATIENT, patient.pk)
-        a = _new_hold(req, start.place, actor, now)
         if facts.in_the_way:
             # Lost to a booking already made: 409 without an insert the constraints would refuse; or a
             # hold that ran out, or only a buffer, is in the way: the full path's.
-            taken, a = _taken_in(facts.in_the_way, a, now), None
+            ends_at = starts_at + timedelta(minutes=service.duration_minutes)
+            taken = _taken_in(facts.in_the_way, starts_at, ends_at, now)
         else:
+            actor = Actor(ActorType.PATIENT, patient.pk)
+            a = _new_hold(req, start.place, actor, now)
             outcome = _insert_hold_if_free(a, actor, clinic, now)
             if outcome == "at the limit":
                 return None  # the full path says so
@@ -564,17 +565,20 @@ def fast_hold(
 def _taken_by_another(a: Appointment, now: datetime) -> bool:
     """After the exclusion constraints kept `a` out: `_taken_in` the live bookings whose buffered time
     overlaps its own, read now."""
-    return _taken_in(selectors.bookings_in_the_way(a.doctor_id, a.busy_starts_at, a.busy_ends_at), a, now)
+    found = selectors.bookings_in_the_way(a.doctor_id, a.busy_starts_at, a.busy_ends_at)
+    return _taken_in(found, a.starts_at, a.ends_at, now)
 
 
-def _taken_in(found: Sequence[selectors.Booked], a: Appointment, now: datetime) -> bool:
-    """Of the live bookings whose buffered time overlaps `a`'s (`found`): whether one's own time overlaps it
-    (409 SLOT_TAKEN). False hands the request to the full path: a hold that has run out is in the way (the
-    constraints still count it until it is marked expired, which the full path does), or only a buffer is
-    (422 SLOT_NOT_AVAILABLE there)."""
+def _taken_in(
+    found: Sequence[selectors.Booked], starts_at: datetime, ends_at: datetime, now: datetime
+) -> bool:
+    """Of the live bookings whose buffered time overlaps that of a hold of [starts_at, ends_at) (`found`):
+    whether one's own time overlaps the hold's (409 SLOT_TAKEN). False hands the request to the full path: a
+    hold that has run out is in the way (the constraints still count it until it is marked expired, which
+    the full path does), or only a buffer is (422 SLOT_NOT_AVAILABLE there)."""
     if any(status == Status.HELD and expiry is not None and expiry <= now for status, expiry, _, _ in found):
         return False
-    return any(start < a.ends_at and end > a.starts_at for _, _, start, end in found)
+    return any(start < ends_at and end > starts_at for _, _, start, end in found)
 
 
 def _live_inputs(facts: selectors.HoldFacts, scope: Scope, starts_at: datetime) -> ScheduleInputs:
@@ -993,7 +997,7 @@ def _confirm_as_read(
     )
     params = [*c.values, a.pk, Status.HELD, now, read_at, *_insert_values(c.event)]
     if jobs is not None:
-        params.extend(jobs)
+        params.append(jobs)
 
     def write() -> bool:
         with rows.prepared_cursor() as cursor:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 import psycopg
@@ -80,9 +80,14 @@ _SAVEPOINT = "medic_pipelined"
 
 @contextmanager
 def pipelined_transaction() -> Iterator[None]:
-    """A transaction sent to PostgreSQL in one round trip, its BEGIN and COMMIT included (psycopg's pipeline
-    mode): for a few statements that run one after the other whatever the results, which are read from their
-    cursors once the block has left. Inside the caller's transaction it is a savepoint instead.
+    """A transaction sent to PostgreSQL in one round trip (psycopg's pipeline mode): for a few statements that
+    run one after the other whatever the results, which are read from their cursors once the block has left.
+    Inside the caller's transaction it is a savepoint instead.
+
+    Outside one, it is the implicit transaction of the extended query protocol: everything sent before the
+    pipeline's Sync is one transaction, committed by the Sync or rolled back by an error, so no BEGIN and
+    COMMIT are sent (each statement still takes its own snapshot, as under READ COMMITTED it would in a
+    BEGIN ... COMMIT block). An exception raised in the block queues a ROLLBACK before the Sync.
 
     No statement result can be read inside the block (reading one would send what is queued so far). Any error
     rolls the whole back (the savepoint, inside a caller's transaction) and is raised as Django's error, with
@@ -90,23 +95,26 @@ def pipelined_transaction() -> Iterator[None]:
     db = connections[DEFAULT_DB_ALIAS]
     db.ensure_connection()
     raw: psycopg.Connection[Any] = db.connection
-    nested = db.in_atomic_block or not db.get_autocommit()
-    if nested:
-        start, finish = f"SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"
-        undo = [f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"]
-    else:
-        start, finish, undo = "BEGIN", "COMMIT", ["ROLLBACK"]
+    if not (db.in_atomic_block or not db.get_autocommit()):
+        with db.wrap_database_errors, raw.pipeline():
+            try:
+                yield
+            except BaseException:
+                with suppress(psycopg.Error):  # an aborted pipeline rolls back at the Sync by itself
+                    raw.execute("ROLLBACK")
+                raise
+        return
     started = False
     try:
         with db.wrap_database_errors, raw.pipeline():
-            raw.execute(start)
+            raw.execute(f"SAVEPOINT {_SAVEPOINT}")
             started = True
             yield
-            raw.execute(finish)
+            raw.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     except BaseException:
         open_states = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
         if started and not raw.closed and raw.info.transaction_status in open_states:
             with db.wrap_database_errors:
-                for statement in undo:
-                    raw.execute(statement)
+                raw.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                raw.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
         raise

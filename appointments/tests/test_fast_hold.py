@@ -37,7 +37,7 @@ pytestmark = pytest.mark.usefixtures("hours")
 
 # Statements of a fast hold: one read outside any transaction (the service, its doctor and clinic, the
 # patient, the day's time off, openings and closures), then the patient locked and one write (the appointment
-# with its audit event, while the patient is under the hold limit), sent with their BEGIN/COMMIT (a savepoint
+# with its audit event, while the patient is under the hold limit), sent as one transaction (a savepoint
 # here, inside the test's transaction, not counted) in one round trip. Of a fast confirm, with no
 # transaction: one read (the appointment with what confirming needs) and one write (the update, its audit
 # event and the notice jobs). The full path took 16 and 7; earlier fast paths 6 + 2 and 3 + 2, then 2 + 2.

@@ -101,3 +101,30 @@ def test_two_holds_at_once_cannot_both_pass_the_limit(demo, consult, day) -> Non
     results = run_at_once([job("09:00"), job("11:00"), job("13:00"), job("15:00")])
     assert outcomes(results, Appointment) == {"ok": 1, "HOLD_LIMIT": 3}
     assert Appointment.objects.filter(status=Status.HELD).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_fast_holds_at_once_cannot_both_pass_the_limit(demo, consult, day) -> None:
+    """The fast hold counts the patient's holds in a statement after the one that locks the patient, in one
+    pipelined transaction: each statement takes its own snapshot, so a hold committed while this one waited
+    for the lock is counted. The ones at the limit go to the full path (None), which answers 422."""
+    clinic = demo.doctor.clinic
+    clinic.max_holds_per_patient = 1
+    clinic.save()
+
+    def job(hhmm: str):
+        def run() -> Appointment | None:
+            return services.fast_hold(
+                demo.patient.user,
+                doctor_id=demo.doctor.pk,
+                appointment_type_id=consult.pk,
+                starts_at=local(day, hhmm),
+                location_id=first_location(demo.doctor).pk,
+                consultation_mode="in_person",
+            )
+
+        return run
+
+    results = run_at_once([job("09:00"), job("11:00"), job("13:00"), job("15:00")])
+    assert sorted(type(r).__name__ for r in results) == ["Appointment", "NoneType", "NoneType", "NoneType"]
+    assert Appointment.objects.filter(status=Status.HELD).count() == 1

@@ -1,5 +1,5 @@
-"""`medic.rows.pipelined_transaction`: statements sent with their BEGIN and COMMIT in one round trip (the fast
-hold's write), committed together or not at all, with the connection left ready for the next request."""
+"""`medic.rows.pipelined_transaction`: statements sent as one transaction in one round trip (the fast hold's
+write), committed together or not at all, with the connection left ready for the next request."""
 
 from __future__ import annotations
 
@@ -101,3 +101,15 @@ def test_inside_a_transaction_it_is_a_savepoint_of_it(probe) -> None:
             ok.execute(INSERT, [3, 3])
         assert _stored() == []  # nothing committed before the caller's transaction is
     assert _stored() == [1, 3]  # the failed savepoint's row 2 rolled back alone
+
+
+def test_the_statements_are_one_transaction_each_with_its_own_snapshot(probe) -> None:
+    first, second = rows.prepared_cursor(), rows.prepared_cursor()
+    with first, second:
+        with rows.pipelined_transaction():
+            first.execute("SELECT pg_current_xact_id()::text, statement_timestamp()")
+            second.execute("SELECT pg_current_xact_id()::text, statement_timestamp()")
+        (xact, started), (same_xact, later) = first.fetchone(), second.fetchone()
+    assert xact == same_xact
+    assert later >= started
+    assert _status() == TransactionStatus.IDLE
