@@ -10,6 +10,7 @@ the right password or token included.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Mapping
 from typing import Any
@@ -53,8 +54,15 @@ def client_ip(request: HttpRequest) -> str | None:
     if proxies > 0 and forwarded:
         hops = forwarded.split(",")
         raw = hops[-min(proxies, len(hops))].strip()
+    return _storable_address(raw or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _storable_address(raw: str) -> str | None:
+    """`raw` as the database stores an IP address, or None (see `client_ip`); kept per text, as the same
+    few addresses come back with every request."""
     try:
-        address = ipaddress.ip_address(raw or "")
+        address = ipaddress.ip_address(raw)
     except ValueError:
         return None
     return None if "%" in str(address) else str(address)

@@ -27,7 +27,8 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from http import HTTPStatus
+from typing import Any, NamedTuple
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -101,24 +102,25 @@ class FastLane:
         set_script_prefix(get_script_name(environ))
         signals.request_started.send(sender=WSGIHandler, environ=environ)
         request = WSGIRequest(environ)
+        answer: _Answer | HttpResponse | None
         try:
-            response = self._answer(request, body or b"", confirm)
+            answer = self._answer(request, body or b"", confirm)
         except Exception:  # as Django's handler: logged, and a JSON 500 under /api/
             logger.exception(
                 "Internal Server Error: %s", request.path, extra={"status_code": 500, "request": request}
             )
-            response = json_server_error(request)
-        if response is None:
+            answer = json_server_error(request)
+        if answer is None:
             return self.django(environ, start_response)  # Django sends its own signals
         try:
-            response = self._finish(request, response, "hold" if hold else "confirm")
-            return self._send(response, start_response)
+            action = "hold" if hold else "confirm"
+            if isinstance(answer, HttpResponse):
+                return self._send(self._finish(request, answer, action), start_response)
+            return self._send_answer(request, answer, action, start_response)
         finally:
             signals.request_finished.send(sender=WSGIHandler)
 
-    def _answer(
-        self, request: WSGIRequest, body: bytes, confirm: re.Match[str] | None
-    ) -> HttpResponse | None:
+    def _answer(self, request: WSGIRequest, body: bytes, confirm: re.Match[str] | None) -> _Answer | None:
         """The lane's answer, or None for Django's (nothing written but a throttle count, handed over)."""
         if not _host_allowed(request) or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
             return None
@@ -151,7 +153,7 @@ class FastLane:
         confirmed = services.confirm_own_hold(user, uuid.UUID(confirm.group(1)))
         return None if confirmed is None else self._json(200, appointment_json(confirmed))
 
-    def _hold(self, user: Any, body: bytes) -> HttpResponse | None:
+    def _hold(self, user: Any, body: bytes) -> _Answer | None:
         try:
             data = read_json(body.decode("ascii"))
         except (ValueError, ValidationFailed):  # not JSON, too deep: the API's parser says how
@@ -170,8 +172,38 @@ class FastLane:
             return self._json(exc.status_code, error_body(exc.errors))
         return None if appointment is None else self._json(201, appointment_json(appointment))
 
-    def _json(self, status: int, data: Any) -> HttpResponse:
-        content = self.renderer.render(data)
+    def _json(self, status: int, data: Any) -> _Answer:
+        return _Answer(status, self.renderer.render(data))
+
+    def _send_answer(
+        self, request: HttpRequest, answer: _Answer, action: str, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """The lane's own answer as the API sends it: the view's headers, then those the middleware adds
+        (kept per scheme, status and action, see `_finish`), and Django's log line for a refusal. Headers
+        are written out directly: an HttpResponse is built only the first time, for the middleware."""
+        status, content = answer
+        key = (request.is_secure(), status, action)
+        added = _ADDED_HEADERS.get(key)
+        if added is None:
+            response = self._finish(request, self._response(answer), action)
+            start_response(f"{status} {response.reason_phrase}", list(response.items()))
+            return [content]
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Allow", _ALLOW),
+            ("Content-Length", str(len(content))),
+            *added,
+        ]
+        if status >= 400:
+            refusal = HttpResponse(status=status)
+            log_response("%s: %s", refusal.reason_phrase, request.path, response=refusal, request=request)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [content]
+
+    @staticmethod
+    def _response(answer: _Answer) -> HttpResponse:
+        """`answer` as the view's HttpResponse, before the middleware."""
+        status, content = answer
         response = HttpResponse(content, content_type="application/json", status=status)
         response["Allow"] = _ALLOW
         response["Content-Length"] = str(len(content))  # as Django's CommonMiddleware sets it
@@ -210,6 +242,13 @@ class FastLane:
         ]
         start_response(status, headers)
         return [response.content]
+
+
+class _Answer(NamedTuple):
+    """The lane's own answer: its status and JSON body."""
+
+    status: int
+    content: bytes
 
 
 # The headers the middleware adds to the lane's answers, by (https, status, action): see `FastLane._finish`.

@@ -196,6 +196,29 @@ def test_the_headers_kept_between_answers_follow_the_settings_and_the_scheme(
     assert "Strict-Transport-Security" not in both()
 
 
+def test_a_second_lost_hold_has_the_same_headers_and_log_line(
+    demo, consult, day, key, lane, django_app, caplog
+) -> None:
+    for hhmm in ("10:00", "11:00", "12:00"):
+        AppointmentFactory.create(appointment_type=consult, starts_at=local(day, hhmm))
+    answers = []
+    for hhmm in ("10:00", "11:00"):  # the second with the headers kept from the first
+        with caplog.at_level("WARNING", logger="django.request"):
+            caplog.clear()
+            status, headers, body = call(
+                lane, "/api/appointments/holds", hold_body(demo, consult, local(day, hhmm)), key=key
+            )
+            answers.append((status, headers, body, [r.getMessage() for r in caplog.records]))
+    d_status, d_headers, d_body = call(
+        django_app.app, "/api/appointments/holds", hold_body(demo, consult, local(day, "12:00")), key=key
+    )
+    assert django_app.calls == 0
+    for status, headers, body, logged in answers:
+        assert (status, body) == (d_status, d_body) == (409, body)
+        _same_headers(headers, d_headers)
+        assert logged == ["Conflict: /api/appointments/holds"]
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
