@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
@@ -83,16 +84,31 @@ def hold_facts(
     around `starts_at`, the doctor's time off and openings and the clinic's own closure rows, and the live
     bookings in the way of the start: one statement where the ORM took seven, for the hold's fast path. Locks
     nothing (the hold's write locks the patient). None when there is no such service."""
-    sql = _hold_facts_sql()
-    lo, hi = starts_at - FACTS_SLACK, starts_at + FACTS_SLACK
+    query = hold_facts_query(doctor_id, appointment_type_id, starts_at, user_id=user_id)
     with rows.prepared_cursor() as cursor:
-        cursor.execute(
-            sql, [user_id, hi, lo, lo.date(), hi.date(), starts_at, starts_at, appointment_type_id, doctor_id]
-        )
+        cursor.execute(query.sql, query.params)
         row = cursor.fetchone()
-    if row is None:
+    return None if row is None else hold_facts_from(row, 0)
+
+
+def hold_facts_query(
+    doctor_id: uuid.UUID, appointment_type_id: uuid.UUID, starts_at: datetime, *, user_id: uuid.UUID | None
+) -> rows.Read:
+    """`hold_facts`' statement and its parameters, for `user_id` or, with None, for the signed-in token's
+    user of the statement it is part of."""
+    lo, hi = starts_at - FACTS_SLACK, starts_at + FACTS_SLACK
+    params: list[Any] = [hi, lo, lo.date(), hi.date(), starts_at, starts_at]
+    if user_id is not None:
+        params.append(user_id)
+    params += [appointment_type_id, doctor_id]
+    return rows.Read(_hold_facts_sql(user_id is None), params)
+
+
+def hold_facts_from(row: Sequence[Any], at: int) -> HoldFacts | None:
+    """The `HoldFacts` of `hold_facts_query`'s columns at row[at:]; None when there is no such service."""
+    if row[at] is None:
         return None
-    service, at = rows.instance(AppointmentType, row, 0)
+    service, at = rows.instance(AppointmentType, row, at)
     doctor, at = rows.instance(Doctor, row, at)
     clinic, at = rows.instance(Clinic, row, at)
     patient: Patient | None = None
@@ -156,8 +172,9 @@ def _instant(iso: str) -> datetime:
 
 
 @functools.cache
-def _hold_facts_sql() -> str:
-    """`hold_facts`' statement, built once per process from the models' own tables and columns."""
+def _hold_facts_sql(for_signed_in: bool = False) -> str:
+    """`hold_facts`' statement, built once per process from the models' own tables and columns; for the
+    user of the sign-in statement it is part of, or for a user id parameter."""
     resources = BookableResource.appointment_types.through._meta
     resource_col = resources.get_field("bookableresource").column
     type_col = resources.get_field("appointmenttype").column
@@ -171,8 +188,8 @@ def _hold_facts_sql() -> str:
     closures = ClinicClosure._meta.db_table
     # Spelled as the exclusion constraints' own condition, so their (partial) index serves the lookup.
     live = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
+    user = 't."user_id"' if for_signed_in else "%s"
     return f"""
-WITH p AS (SELECT * FROM "{t[Patient]}" WHERE "user_id" = %s)
 SELECT {rows.columns(AppointmentType, "s")}, {rows.columns(Doctor, "d")}, {rows.columns(Clinic, "c")},
        {rows.columns(Patient, "p")},
        (SELECT v."version" FROM "{t[DoctorSchedule]}" v WHERE v."doctor_id" = d."id"),
@@ -200,7 +217,7 @@ SELECT {rows.columns(AppointmentType, "s")}, {rows.columns(Doctor, "d")}, {rows.
 FROM "{t[AppointmentType]}" s
 JOIN "{t[Doctor]}" d ON d."id" = s."doctor_id"
 JOIN "{t[Clinic]}" c ON c."id" = d."clinic_id"
-LEFT JOIN p ON true
+LEFT JOIN "{t[Patient]}" p ON p."user_id" = {user}
 WHERE s."id" = %s AND s."doctor_id" = %s AND s."is_active" AND d."is_active"
 """  # noqa: S608 - our own tables and columns
 
@@ -298,12 +315,26 @@ class OwnAppointment:
 def own_appointment(user_id: uuid.UUID, appointment_id: uuid.UUID) -> OwnAppointment | None:
     """The appointment if `user_id` is its patient, with its doctor and patient and what confirming reads of
     them, in one statement. Not locked: the fast confirm writes only if the row is still as read."""
+    query = own_appointment_query(appointment_id, user_id=user_id)
     with rows.prepared_cursor() as cursor:
-        cursor.execute(_own_appointment_sql(), [list(VERSION_EVENT_KINDS), appointment_id, user_id])
+        cursor.execute(query.sql, query.params)
         row = cursor.fetchone()
-    if row is None:
+    return None if row is None else own_appointment_from(row, 0)
+
+
+def own_appointment_query(appointment_id: uuid.UUID, *, user_id: uuid.UUID | None) -> rows.Read:
+    """`own_appointment`'s statement and its parameters (see `hold_facts_query` for `user_id`)."""
+    params: list[Any] = [list(VERSION_EVENT_KINDS), appointment_id]
+    if user_id is not None:
+        params.append(user_id)
+    return rows.Read(_own_appointment_sql(user_id is None), params)
+
+
+def own_appointment_from(row: Sequence[Any], at: int) -> OwnAppointment | None:
+    """The `OwnAppointment` of `own_appointment_query`'s columns at row[at:]; None when it read none."""
+    if row[at] is None:
         return None
-    a, at = rows.instance(Appointment, row, 0)
+    a, at = rows.instance(Appointment, row, at)
     a.doctor, at = rows.instance(Doctor, row, at)
     a.patient, at = rows.instance(Patient, row, at)
     staff, needs_verification, version = row[at : at + 3]
@@ -311,9 +342,10 @@ def own_appointment(user_id: uuid.UUID, appointment_id: uuid.UUID) -> OwnAppoint
 
 
 @functools.cache
-def _own_appointment_sql() -> str:
+def _own_appointment_sql(for_signed_in: bool = False) -> str:
     """`own_appointment`'s statement, built once per process from the models' tables."""
     events = AppointmentEvent._meta.db_table
+    user = 't."user_id"' if for_signed_in else "%s"
     return f"""
 SELECT {rows.columns(Appointment, "a")}, {rows.columns(Doctor, "d")}, {rows.columns(Patient, "p")},
        ARRAY(SELECT m."user_id" FROM "{StaffMembership._meta.db_table}" m
@@ -325,7 +357,7 @@ SELECT {rows.columns(Appointment, "a")}, {rows.columns(Doctor, "d")}, {rows.colu
 FROM "{Appointment._meta.db_table}" a
 JOIN "{Doctor._meta.db_table}" d ON d."id" = a."doctor_id"
 JOIN "{Patient._meta.db_table}" p ON p."id" = a."patient_id"
-WHERE a."id" = %s AND p."user_id" = %s
+WHERE a."id" = %s AND p."user_id" = {user}
 """  # noqa: S608 - our own tables and columns
 
 

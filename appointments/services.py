@@ -468,6 +468,7 @@ def fast_hold(
     consultation_mode: str | None = None,
     patient_id: uuid.UUID | None = None,
     now: datetime | None = None,
+    read: Callable[[], selectors.HoldFacts | None] | None = None,
 ) -> Appointment | None:
     """The common hold, cheaply: a patient holding for themself a service that needs no resource and has no
     daily cap. Two round trips: one read outside any transaction (`selectors.hold_facts`: the service with
@@ -488,6 +489,9 @@ def fast_hold(
     has a daily cap; the patient is at their hold limit or may not see a private clinic; the start is not
     bookable or its place is ambiguous; a hold that ran out or only a buffer is in the way; a deadlock.
     Nothing is written in any of those cases.
+
+    `read`: the caller's `hold_facts` for this user and these fields, already read (the booking API's fast
+    lane reads them with the sign-in).
     """
     if not fast_booking() or not user.is_authenticated or not user.is_active or user.is_superuser:
         return None
@@ -499,7 +503,10 @@ def fast_hold(
     try:
         # No transaction around the read: nothing is locked until the write, which locks the patient first
         # (`_insert_hold_if_free`), so a request that loses costs one round trip.
-        facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
+        if read is None:
+            facts = selectors.hold_facts(user.pk, doctor_id, appointment_type_id, starts_at)
+        else:
+            facts = read()
         if facts is None:
             return None  # no such service: the full path says which id is unknown
         service, patient = facts.service, facts.patient
@@ -949,7 +956,11 @@ def confirm(a: Appointment, *, actor: Actor, now: datetime | None = None) -> App
 
 
 def confirm_own_hold(
-    user: AnyUser, appointment_id: uuid.UUID, *, now: datetime | None = None
+    user: AnyUser,
+    appointment_id: uuid.UUID,
+    *,
+    now: datetime | None = None,
+    read: Callable[[], selectors.OwnAppointment | None] | None = None,
 ) -> Appointment | None:
     """The fast path of a patient confirming their own hold: one read (the appointment with what confirming
     needs to know), then one statement that confirms it, logs the audit event and queues the notices, and
@@ -958,11 +969,13 @@ def confirm_own_hold(
     None hands the request to the full path (the view's `_get` + `confirm`), which answers as before: the
     fast path is off; `user` is not the appointment's patient (staff, its doctor, anyone else, or no such
     appointment) or also acts for its doctor; the hold ran out (410, recorded as expired), is no hold (409),
-    or the patient must verify their email first (422); or the row changed between the read and the write."""
+    or the patient must verify their email first (422); or the row changed between the read and the write.
+
+    `read`: the caller's `own_appointment` for this user and id, already read (as `fast_hold`'s)."""
     if not fast_booking() or not user.is_authenticated or user.is_superuser:
         return None
     now = now or utcnow()
-    own = selectors.own_appointment(user.pk, appointment_id)
+    own = selectors.own_appointment(user.pk, appointment_id) if read is None else read()
     if own is None or user.pk in own.staff_user_ids or own.appointment.doctor.user_id == user.pk:
         return None
     a = own.appointment

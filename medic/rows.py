@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import psycopg
@@ -31,6 +32,15 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(
         f'{alias}."{f.column}"' for f in model._meta.concrete_fields if not getattr(f, "generated", False)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A read of one row: a statement of its own, or a part of another one (the sign-in statement carries
+    one for its token's user: `medic.clinic.authentication.sign_in`)."""
+
+    sql: str
+    params: list[Any]
 
 
 def instance(model: type[M], row: Sequence[Any], offset: int) -> tuple[M, int]:

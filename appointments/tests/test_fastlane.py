@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -219,6 +220,27 @@ def test_a_second_lost_hold_has_the_same_headers_and_log_line(
         assert logged == ["Conflict: /api/appointments/holds"]
 
 
+def test_the_sign_in_statement_also_reads_what_the_hold_and_confirm_decide_on(
+    demo, consult, day, key, lane, django_app, django_assert_num_queries
+) -> None:
+    """A lost hold is one statement (sign-in and read together), a won one three (that, then the patient's
+    lock and the insert, sent at once), a confirm two (sign-in and read, then the write)."""
+    demo.clinic.max_holds_per_patient = 20
+    demo.clinic.save(update_fields=["max_holds_per_patient"])
+    call(lane, "/api/appointments/holds", hold_body(demo, consult, local(day, "09:00")), key=key)  # first use
+    AppointmentFactory.create(appointment_type=consult, starts_at=local(day, "11:00"))
+    lost, won = (hold_body(demo, consult, local(day, hhmm)) for hhmm in ("11:00", "10:00"))
+    with django_assert_num_queries(1):
+        status, _, _ = call(lane, "/api/appointments/holds", lost, key=key)
+    assert status == 409
+    with django_assert_num_queries(3):
+        status, _, held = call(lane, "/api/appointments/holds", won, key=key)
+    assert status == 201
+    with django_assert_num_queries(2):
+        status, _, _ = call(lane, f"/api/appointments/{held['id']}/confirm", key=key)
+    assert (status, django_app.calls) == (200, 0)
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -304,3 +326,14 @@ def test_the_application_served_is_the_lane() -> None:
     from medic.wsgi import application
 
     assert isinstance(application, FastLane)
+
+
+def test_a_hold_of_no_such_service_or_a_confirm_of_no_such_hold_is_djangos(
+    demo, consult, day, key, lane, django_app
+) -> None:
+    body = hold_body(demo, consult, local(day, "10:00"), appointmentTypeId=str(uuid.uuid4()))
+    status, _, answer = call(lane, "/api/appointments/holds", body, key=key)
+    assert django_app.calls == 1
+    assert status == 422 and answer["errors"][0]["path"] == "appointmentTypeId"
+    status, _, _ = call(lane, f"/api/appointments/{uuid.uuid4()}/confirm", key=key)
+    assert (status, django_app.calls) == (404, 2)
