@@ -5,8 +5,10 @@
    full path alone, MEDIC_FAST_BOOKING=false), the fast path through Django's middleware and DRF
    (MEDIC_FAST_LANE=false) and the fast path behind the booking API's fast lane, in the same run: pairs/s
    and latency percentiles at 8, 16, 32 and 64 clients, the ratios at 64, a plot
-   (docs/img/hold_confirm_latency.png), each design on the database seeded afresh,
-   outcome counts, and a SQL check that no two held/confirmed appointments of one doctor overlap.
+   (docs/img/hold_confirm_latency.png), each design on the database seeded afresh with a running clinic's
+   diary (eight weeks of history with its audit trail, the days past the race half booked, analysed),
+   the queued notice emails leaving the queue as the worker's do once sent (the sending itself is not
+   measured), outcome counts, and a SQL check that no two held/confirmed appointments of one doctor overlap.
 2. Earliest free slot across 1,000 doctors x 14 days with 50,000 confirmed appointments, in-process on a
    fresh database `medic_bench_search`: `availability.earliest_across` and GET /api/availability, with the
    query count, checked against a brute-force answer computed from the seeded data.
@@ -18,6 +20,7 @@ double booking, an unexpected response, or a wrong earliest-slot answer.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -30,7 +33,7 @@ import time as clock
 import uuid
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from http.client import HTTPConnection, HTTPException
@@ -38,11 +41,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psutil
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
 
-from bench._server import BASE_DIR, HOST, bench_env, fresh_database, gunicorn, query
+from bench._server import BASE_DIR, HOST, bench_env, embedded_conninfo, fresh_database, gunicorn, query
 
 T = TypeVar("T")
 
@@ -160,7 +164,7 @@ def _seed_diary(clinic: Any, doctors: list, types: list, patients: Any) -> None:
     not: PostgreSQL cannot tell the doctor's two exclusion indexes apart on it."""
     from django.db import connection
 
-    from appointments.models import ActorType, Appointment, Status
+    from appointments.models import ActorType, Appointment, AppointmentEvent, Status
     from medic.dbops import as_owner
 
     rng = random.Random(14)
@@ -203,6 +207,15 @@ def _seed_diary(clinic: Any, doctors: list, types: list, patients: Any) -> None:
         if rng.random() < 0.5
     ]
     Appointment.objects.bulk_create(rows, batch_size=5000)
+    # Their audit trail, as the services leave it: held, then confirmed, then what became of them.
+    AppointmentEvent.objects.bulk_create(
+        (
+            AppointmentEvent(appointment=a, kind=kind, actor_type=ActorType.SYSTEM, before=None, after=None)
+            for a in rows
+            for kind in ("held", "confirmed", *(() if a.status == Status.CONFIRMED else (a.status,)))
+        ),
+        batch_size=5000,
+    )
     with as_owner(), connection.cursor() as cursor:  # ANALYZE skips tables the app role does not own
         cursor.execute("ANALYZE")
 
@@ -452,6 +465,37 @@ def _seed_http() -> dict:
     return fixture
 
 
+_NEWEST_JOB = "SELECT coalesce(max(id), 0) FROM procrastinate_jobs"
+_SENT_NOTICES = "DELETE FROM procrastinate_jobs WHERE queue_name = 'emails' AND status = 'todo' AND id <= %s"
+
+
+@contextlib.contextmanager
+def _notices_sent(dbname: str, every: float = 0.5) -> Iterator[None]:
+    """While the block runs, the queued notice emails leave the job queue as the worker's would once sent
+    (`manage.py procrastinate worker --delete-jobs successful`, as `make run` starts it): every `every`
+    seconds, those queued before the previous tick are deleted. The worker's own work (rendering and sending
+    two emails per booking) is not part of the bench; without it the queue only grows, which no running
+    clinic's does, and PostgreSQL's check of each job's events reads it all (the queue's table is empty
+    when its plan is made, so the plan is a scan)."""
+    stop = threading.Event()
+
+    def drain() -> None:
+        with psycopg.connect(embedded_conninfo(dbname), autocommit=True) as conn:
+            last = 0
+            while not stop.wait(every):
+                (top,) = conn.execute(_NEWEST_JOB).fetchone() or (0,)
+                conn.execute(_SENT_NOTICES, [last])
+                last = top
+
+    thread = threading.Thread(target=drain, name="notices-sent", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _check_rows(runs: list[LoadResult]) -> tuple[int, bool, dict]:
     """After one design's loads: (double bookings in SQL, whether the rows match the responses, the rows)."""
     doubles = int(query(HTTP_DB, DOUBLE_BOOKINGS_SQL)[0][0])
@@ -489,9 +533,12 @@ def part_http(args: argparse.Namespace) -> bool:
         seeded = clock.perf_counter() - started
         book = SlotBook(len(fixture["doctors"]), args.choices, frozenset(fixture["closed"]))
         started = clock.perf_counter()
-        with gunicorn(
-            HTTP_DB, workers=args.workers, threads=args.threads, log_path=args.server_log, env=env
-        ) as port:
+        with (
+            gunicorn(
+                HTTP_DB, workers=args.workers, threads=args.threads, log_path=args.server_log, env=env
+            ) as port,
+            _notices_sent(HTTP_DB),
+        ):
             ready = clock.perf_counter() - started
             load = Load(port, fixture, book, seconds=args.seconds)
             results[design] = [load.run(clients) for clients in sweep]
