@@ -105,7 +105,7 @@ def pipelined_transaction() -> Iterator[None]:
     db = connections[DEFAULT_DB_ALIAS]
     db.ensure_connection()
     raw: psycopg.Connection[Any] = db.connection
-    if not (db.in_atomic_block or not db.get_autocommit()):
+    if db.get_autocommit() and not db.in_atomic_block:
         with db.wrap_database_errors, raw.pipeline():
             try:
                 yield

@@ -115,7 +115,7 @@ class FastLane:
         try:
             action = "hold" if hold else "confirm"
             if isinstance(answer, HttpResponse):
-                return self._send(self._finish(request, answer, action), start_response)
+                return self._send(self._finish(request, answer), start_response)
             return self._send_answer(request, answer, action, start_response)
         finally:
             signals.request_finished.send(sender=WSGIHandler)
@@ -184,14 +184,25 @@ class FastLane:
     def _send_answer(
         self, request: HttpRequest, answer: _Answer, action: str, start_response: StartResponse
     ) -> Iterable[bytes]:
-        """The lane's own answer as the API sends it: the view's headers, then those the middleware adds
-        (kept per scheme, status and action, see `_finish`), and Django's log line for a refusal. Headers
-        are written out directly: an HttpResponse is built only the first time, for the middleware."""
+        """The lane's own answer as the API sends it: the view's headers, then those the middleware adds, and
+        Django's log line for a refusal, written out directly.
+
+        The middleware's headers depend on the settings, on whether the request came over https, on the
+        status and, for CSP's excluded prefixes, on the path; so they are worked out once per scheme, status
+        and action (hold or confirm), by running the middleware on an HttpResponse, and kept until a setting
+        changes. With excluded prefixes configured, a confirm's path (its id) could matter: then they are
+        worked out every time."""
         status, content = answer
         key = (request.is_secure(), status, action)
         added = _ADDED_HEADERS.get(key)
         if added is None:
-            response = self._finish(request, self._response(answer), action)
+            view = self._response(answer)
+            had = {name.lower() for name in view.headers}
+            response = self._finish(request, view)
+            if not _csp_excludes_prefixes():
+                _ADDED_HEADERS[key] = [
+                    (name, value) for name, value in response.items() if name.lower() not in had
+                ]
             start_response(f"{status} {response.reason_phrase}", list(response.items()))
             return [content]
         headers = [
@@ -215,26 +226,11 @@ class FastLane:
         response["Content-Length"] = str(len(content))  # as Django's CommonMiddleware sets it
         return response
 
-    def _finish(self, request: HttpRequest, response: HttpResponse, action: str) -> HttpResponse:
+    def _finish(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """`response` with the headers Django's middleware adds to an API answer, and Django's log line for a
-        refusal.
-
-        The middleware's headers depend on the settings, on whether the request came over https, on the
-        status and, for CSP's excluded prefixes, on the path; so they are worked out once per scheme, status
-        and action (hold or confirm) and kept until a setting changes. With excluded prefixes configured, a
-        confirm's path (its id) could matter: then they are worked out every time."""
-        key = (request.is_secure(), response.status_code, action)
-        added = _ADDED_HEADERS.get(key)
-        if added is None:
-            had = {name.lower() for name in response.headers}
-            request.fastlane_response = response  # type: ignore[attr-defined]
-            response = self.headers(request)
-            added = [(name, value) for name, value in response.items() if name.lower() not in had]
-            if not _csp_excludes_prefixes():
-                _ADDED_HEADERS[key] = added
-        else:
-            for name, value in added:
-                response.headers[name] = value
+        refusal."""
+        request.fastlane_response = response  # type: ignore[attr-defined]
+        response = self.headers(request)
         if response.status_code >= 400:
             log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         return response
@@ -257,7 +253,7 @@ class _Answer(NamedTuple):
     content: bytes
 
 
-# The headers the middleware adds to the lane's answers, by (https, status, action): see `FastLane._finish`.
+# The headers the middleware adds to the lane's answers, by (https, status, action): `FastLane._send_answer`.
 _ADDED_HEADERS: dict[tuple[bool, int, str], list[tuple[str, str]]] = {}
 
 

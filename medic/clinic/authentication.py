@@ -99,7 +99,7 @@ def _token_sql(counting: bool = False, rider: str = "") -> str:
     has any failure on record (the lockout's table), so that a valid token from a clean address costs a
     single round trip. `counting`: it also counts the request against the view's rate limit, for the
     token's active user (`medic.throttling.count_for_user`). `rider`: a read for the token's user (written
-    with `t."user_id"`), whose columns follow, NULL when it reads nothing (see `token_and_address`). Built
+    with `t."user_id"`), whose columns follow, NULL when it reads nothing (see `sign_in`). Built
     once from the models' own columns."""
     tables = f'"{ApiToken._meta.db_table}" t JOIN "{User._meta.db_table}" u ON u."id" = t."user_id"'
     where = 'WHERE t."digest" = %s AND t."revoked_at" IS NULL'
