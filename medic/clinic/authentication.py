@@ -45,12 +45,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         window = window_of(count[2], int(time.time())) if count else 0
         counted = request.META.get(COUNTED)  # the fast lane's sign-in counted this request already
         if count is not None and counted is not None and counted[0] == count[0]:
-            token, address_failed, _ = token_and_address(hash_token(key), address)
+            signed = sign_in(hash_token(key), address)
             window, hits = counted[1], counted[2]
         else:
-            token, address_failed, hits = token_and_address(
-                hash_token(key), address, (count[0], window) if count else None
-            )
+            signed = sign_in(hash_token(key), address, (count[0], window) if count else None)
+            hits = signed.hits
+        token, address_failed = signed.token, signed.address_failed
         if token is None or address_failed or (address is None and settings.AXES_ENABLED):
             # A locked address is refused even with a valid token; only an address with failures on record
             # can be locked, so only then (or for an address this statement cannot look up) does axes
@@ -112,15 +112,6 @@ def _token_sql(counting: bool = False, rider: str = "") -> str:
     return f"WITH hit AS ({hit}) {select}, (SELECT hits FROM hit){extra} FROM {tables}{carried} {where}"  # noqa: S608
 
 
-def token_and_address(
-    digest: str, address: str | None, count: tuple[str, int] | None = None
-) -> tuple[ApiToken | None, bool, int | None]:
-    """(the live token with its user, or None; whether `address` has a failure on record; with `count`
-    (scope, window), the caller's count of requests in that window including this one, when counted)."""
-    done = sign_in(digest, address, count)
-    return done.token, done.address_failed, done.hits
-
-
 @dataclass(frozen=True, slots=True)
 class SignIn:
     """What the sign-in statement read (`sign_in`)."""
@@ -135,9 +126,12 @@ class SignIn:
 def sign_in(
     digest: str, address: str | None, count: tuple[str, int] | None = None, rider: rows.Read | None = None
 ) -> SignIn:
-    """`token_and_address`, and with `rider` a read for the token's user made by the same statement: the
-    booking API's fast lane reads what its hold or confirm decides on along with the sign-in, saving a
-    round trip. The rider's columns (NULL when it read nothing) are in `row` from `rider_at` on."""
+    """The live token with its user (or None), whether `address` has a failure on record, and with `count`
+    (scope, window) the caller's count of requests in that window including this one, when counted.
+
+    With `rider`, a read for the token's user made by the same statement: the booking API's fast lane reads
+    what its hold or confirm decides on along with the sign-in, saving a round trip. The rider's columns
+    (NULL when it read nothing) are in `row` from `rider_at` on."""
     params: list[Any] = [address, address, *(rider.params if rider else ()), digest]
     if count is not None:
         params = [user_key(count[0]), count[1], digest, *params]
