@@ -52,11 +52,11 @@ seed: migrate
 run: $(VENV)/.runtime db frontend seed ## install, build, start the database, migrate, load the demo, serve on $(HOST):$(PORT)
 	@$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "Medic on http://$(HOST):$(PORT)/  (log in at /accounts/login/, admin at /admin/, API docs at /api/docs/)"
-	@echo "Serving with gunicorn, and a Procrastinate worker for background jobs (hold expiry sweep, booking emails, reminders)."
+	@echo "Serving with Granian (medic/server.py), and a Procrastinate worker for background jobs (hold expiry sweep, booking emails, reminders)."
 	@echo "Stop with Ctrl-C; the embedded database keeps running for the next start (make db-stop stops it)."
 	@$(BIN)/python manage.py procrastinate worker --delete-jobs successful & worker=$$!; \
-	$(BIN)/gunicorn medic.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
-		--access-logfile - --graceful-timeout 5 & web=$$!; \
+	$(BIN)/python -m medic.server --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
+		--access-log & web=$$!; \
 	trap 'kill $$worker $$web 2>/dev/null; wait' INT TERM; \
 	wait -n $$worker $$web; status=$$?; kill $$worker $$web 2>/dev/null; wait; exit $$status
 

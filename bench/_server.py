@@ -1,5 +1,6 @@
 """Shared helpers for the database benchmarks: throw-away databases on the embedded server, and a real
-gunicorn serving one of them on 127.0.0.1 (started in its own process group, always stopped)."""
+server (Granian, as `make run` starts it, or gunicorn) serving one of them on 127.0.0.1 (started in its own
+process group, always stopped)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -58,43 +60,62 @@ def bench_env(dbname: str) -> dict[str, str]:
     return env
 
 
+SERVERS = ("granian", "gunicorn")  # what `make run` serves with (medic/server.py); the one before it
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    port: int
+    session: int  # the server's session id: every process of it (the main one and its workers) is in it
+
+
 @contextlib.contextmanager
-def gunicorn(
+def serve(
     dbname: str,
     *,
     workers: int,
     threads: int,
-    app: str = "medic.wsgi",
+    server: str = "granian",
+    app: str = "medic.wsgi:application",
     timeout: float = 30.0,
     log_path: str | None = None,
     env: dict[str, str] | None = None,
-) -> Iterator[int]:
-    """Serve `app` (WSGI module[:callable]) on a free 127.0.0.1 port; yields the port once /healthz is 200.
+) -> Iterator[Served]:
+    """Serve `app` (WSGI module:callable) on a free 127.0.0.1 port with `server`; yields once /healthz is 200.
 
-    The server gets its own session (process group) and the whole group is terminated on the way out,
-    whatever happens (error, Ctrl-C). Its log goes to `log_path` (kept) or to a temporary file (removed),
-    shown if it fails to start. `env` adds to its environment (e.g. a setting to compare designs).
+    Granian runs with `make run`'s command line (medic.server.command); gunicorn, the server before it, with
+    the settings it had there (gthread workers), for a comparison in one run. The server gets its own session
+    (process group) and the whole group is terminated on the way out, whatever happens (error, Ctrl-C). Its
+    log goes to `log_path` (kept) or to a temporary file (removed), shown if it fails to start. `env` adds to
+    its environment (e.g. a setting to compare designs).
     """
+    from medic.server import command
+
     port = free_port()
     log: IO[bytes]
     if log_path:
         log = open(log_path, "wb")  # noqa: SIM115
     else:
-        log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    cmd = [
-        str(BIN / "gunicorn"),
-        app,
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "75",  # clients reuse their connections; never let an idle one be closed under them
-        "--graceful-timeout",
-        "3",
-    ]
+        log = tempfile.NamedTemporaryFile(prefix=f"bench-{server}-", suffix=".log", delete=False)  # noqa: SIM115
+    if server == "granian":
+        cmd = command(host=HOST, port=port, workers=workers, threads=threads, app=app)
+    elif server == "gunicorn":
+        cmd = [
+            str(BIN / "gunicorn"),
+            app,
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "75",  # clients reuse their connections; never let an idle one be closed under them
+            "--graceful-timeout",
+            "3",
+        ]
+    else:
+        raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
     proc = subprocess.Popen(
         cmd,
         cwd=BASE_DIR,
@@ -107,10 +128,10 @@ def gunicorn(
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {proc.returncode}: {_tail(log.name)}")
+                raise RuntimeError(f"{server} exited with {proc.returncode}: {_tail(log.name)}")
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"gunicorn did not answer /healthz within {timeout:.0f} s: {_tail(log.name)}"
+                    f"{server} did not answer /healthz within {timeout:.0f} s: {_tail(log.name)}"
                 )
             with contextlib.suppress(OSError, http.client.HTTPException):
                 conn = http.client.HTTPConnection(HOST, port, timeout=2)
@@ -120,7 +141,7 @@ def gunicorn(
                 if ok:
                     break
             time.sleep(0.2)
-        yield port
+        yield Served(port=port, session=proc.pid)
     finally:
         _stop(proc)
         log.close()
@@ -130,11 +151,14 @@ def gunicorn(
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the server's process group (the arbiter and its workers), SIGKILL it if it lingers."""
+    """SIGTERM the server's main process (it stops its workers), SIGKILL its process group if it lingers.
+
+    One signal to one process: Granian's main process deadlocks when a second stop signal lands inside its
+    handler of the first (medic.server.supervise)."""
     if proc.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.kill(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -1,9 +1,10 @@
 """Booking under load, on the real database.
 
-1. Hold + confirm over HTTP: a real gunicorn (started here, stopped at the end) on a fresh database
-   `medic_bench_http`, client threads racing for the earliest slots of 20 doctors, for today's design (the
-   full path alone, MEDIC_FAST_BOOKING=false), the fast path through Django's middleware and DRF
-   (MEDIC_FAST_LANE=false) and the fast path behind the booking API's fast lane, in the same run: pairs/s
+1. Hold + confirm over HTTP: a real server (Granian as `make run` starts it; started here, stopped at the end)
+   on a fresh database `medic_bench_http`, client threads racing for the earliest slots of 20 doctors, for
+   today's design (the full path alone, MEDIC_FAST_BOOKING=false), the fast path through Django's middleware
+   and DRF (MEDIC_FAST_LANE=false), the fast path behind the booking API's fast lane on gunicorn (the server
+   before Granian) and the same on Granian (what ships), in the same run: pairs/s
    and latency percentiles at 8, 16, 32 and 64 clients, the ratios at 64, a plot
    (docs/img/hold_confirm_latency.png), each design on the database seeded afresh with a running clinic's
    diary (eight weeks of history with its audit trail, the days past the race half booked, analysed),
@@ -46,7 +47,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
 
-from bench._server import BASE_DIR, HOST, bench_env, embedded_conninfo, fresh_database, gunicorn, query
+from bench._server import BASE_DIR, HOST, Served, bench_env, embedded_conninfo, fresh_database, query, serve
 
 T = TypeVar("T")
 
@@ -292,17 +293,17 @@ class SlotBook:
 CPU_KINDS = ("web", "database", "client")
 
 
-def cpu_seconds(port: int, dbname: str) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the server on `port` (gunicorn's master and workers, whose
-    command line names the address), the PostgreSQL backends serving `dbname`, and this process (the
-    clients): where a request's time goes on the shared machine."""
+def cpu_seconds(server: Served, dbname: str) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server (its main process and workers: its session),
+    the PostgreSQL backends serving `dbname`, and this process (the clients): where a request's time goes on
+    the shared machine."""
     used = dict.fromkeys(CPU_KINDS, 0.0)
     for process in psutil.process_iter(["cmdline", "cpu_times"]):
         line = " ".join(process.info["cmdline"] or [])
         times = process.info["cpu_times"]
         if times is None:
             continue
-        if f"{HOST}:{port}" in line:
+        if _session_of(process.pid) == server.session:
             used["web"] += times.user + times.system
         elif line.startswith("postgres:") and f" {dbname} " in f"{line} ":
             used["database"] += times.user + times.system
@@ -311,12 +312,20 @@ def cpu_seconds(port: int, dbname: str) -> dict[str, float]:
     return used
 
 
+def _session_of(pid: int) -> int | None:
+    try:
+        return os.getsid(pid)
+    except OSError:  # gone since the listing
+        return None
+
+
 class Load:
     """`clients` patients, each with its own keep-alive connection, holding then confirming slots from
     `book` for `seconds` (after a warm-up request each, not counted)."""
 
-    def __init__(self, port: int, fixture: dict, book: SlotBook, *, seconds: float) -> None:
-        self.port = port
+    def __init__(self, server: Served, fixture: dict, book: SlotBook, *, seconds: float) -> None:
+        self.server = server
+        self.port = server.port
         self.doctors = fixture["doctors"]
         self.tokens = fixture["tokens"]
         self.book = book
@@ -415,14 +424,14 @@ class Load:
         for t in threads:
             t.start()
         barrier.wait(timeout=120)  # every client has warmed up
-        before = cpu_seconds(self.port, self.dbname)
+        before = cpu_seconds(self.server, self.dbname)
         started = clock.perf_counter()
         self.deadline = started + self.seconds
         self.go.set()
         for t in threads:
             t.join(timeout=self.seconds + 3 * CLIENT_TIMEOUT)
         self.result.elapsed = clock.perf_counter() - started
-        after = cpu_seconds(self.port, self.dbname)
+        after = cpu_seconds(self.server, self.dbname)
         self.result.cpu = {kind: after[kind] - before[kind] for kind in CPU_KINDS}
         if any(t.is_alive() for t in threads):
             self.result.others["client threads still running at the end"] += 1
@@ -436,12 +445,22 @@ WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
   AND (a.period && b.period OR a.busy_period && b.busy_period)
 """
 
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    server: str  # bench._server.SERVERS
+    env: dict[str, str]
+
+
 # The designs compared in one run: the full path alone (today's); the fast path in front of it, through
-# Django's middleware and DRF ("no lane"); and the fast path behind the booking API's fast lane (the default).
+# Django's middleware and DRF ("no lane"); the fast path behind the booking API's fast lane, on gunicorn (the
+# server before Granian) and on Granian (what `make run` serves with: the default).
+FAST = {"MEDIC_FAST_BOOKING": "true", "MEDIC_FAST_LANE": "true"}
 DESIGNS = {
-    "today": {"MEDIC_FAST_BOOKING": "false"},
-    "no lane": {"MEDIC_FAST_BOOKING": "true", "MEDIC_FAST_LANE": "false"},
-    "fast path": {"MEDIC_FAST_BOOKING": "true", "MEDIC_FAST_LANE": "true"},
+    "today": Design("granian", {"MEDIC_FAST_BOOKING": "false"}),
+    "no lane": Design("granian", {"MEDIC_FAST_BOOKING": "true", "MEDIC_FAST_LANE": "false"}),
+    "gunicorn": Design("gunicorn", FAST),
+    "fast path": Design("granian", FAST),
 }
 TARGET_PAIRS, TARGET_P99_MS = 250.0, 400.0  # issue 14, with 64 clients
 PLOT = BASE_DIR / "docs" / "img" / "hold_confirm_latency.png"
@@ -514,8 +533,9 @@ def _check_rows(runs: list[LoadResult]) -> tuple[int, bool, dict]:
 
 def part_http(args: argparse.Namespace) -> bool:
     print(
-        f"Part 1 · hold + confirm over HTTP: gunicorn {args.workers} workers x {args.threads} threads "
-        f"(gthread), keep-alive clients, database {HTTP_DB} (seeded afresh for each design)"
+        f"Part 1 · hold + confirm over HTTP: Granian (gunicorn's gthread for the design so named) "
+        f"{args.workers} workers x {args.threads} threads, keep-alive clients, database {HTTP_DB} (seeded "
+        "afresh for each design)"
     )
     print(
         f"  {HTTP_DOCTORS} doctors 09:00-17:00 daily at 15 min (the clinic's holidays left out), a 15-minute "
@@ -526,7 +546,7 @@ def part_http(args: argparse.Namespace) -> bool:
     results: dict[str, list[LoadResult]] = {}
     doubles, consistent = 0, True
     confirmed_rows = held_rows = 0
-    for design, env in DESIGNS.items():
+    for design, setup in DESIGNS.items():
         # Each design starts from the same data: a later one would otherwise book into a fuller table.
         started = clock.perf_counter()
         fixture = _seed_http()
@@ -534,13 +554,18 @@ def part_http(args: argparse.Namespace) -> bool:
         book = SlotBook(len(fixture["doctors"]), args.choices, frozenset(fixture["closed"]))
         started = clock.perf_counter()
         with (
-            gunicorn(
-                HTTP_DB, workers=args.workers, threads=args.threads, log_path=args.server_log, env=env
-            ) as port,
+            serve(
+                HTTP_DB,
+                server=setup.server,
+                workers=args.workers,
+                threads=args.threads,
+                log_path=args.server_log,
+                env=setup.env,
+            ) as server,
             _notices_sent(HTTP_DB),
         ):
             ready = clock.perf_counter() - started
-            load = Load(port, fixture, book, seconds=args.seconds)
+            load = Load(server, fixture, book, seconds=args.seconds)
             results[design] = [load.run(clients) for clients in sweep]
         found, matches, rows = _check_rows(results[design])
         doubles, consistent = doubles + found, consistent and matches
@@ -567,7 +592,7 @@ def part_http(args: argparse.Namespace) -> bool:
             )
     for name, count in other.most_common(5):
         print(f"      {count:5d} x {name[:90]}")
-    print("  CPU per request (ms), on the same 2 cores: web (gunicorn) / database (its backends) / client")
+    print("  CPU per request (ms), on the same 2 cores: web (the server) / database (its backends) / client")
     for design, runs in results.items():
         print(
             f"  {design:<10} "
@@ -577,12 +602,13 @@ def part_http(args: argparse.Namespace) -> bool:
             )
         )
     today, fast = results["today"][-1], results["fast path"][-1]
-    no_lane = results["no lane"][-1]
+    no_lane, on_gunicorn = results["no lane"][-1], results["gunicorn"][-1]
     fast_p99 = percentile(fast.requests, 99)
     print(
         f"  at {args.clients} clients: fast path / today = "
         f"{fast.pairs_per_second / max(today.pairs_per_second, 1e-9):.2f}x pairs/s "
-        f"(without the lane {no_lane.pairs_per_second / max(today.pairs_per_second, 1e-9):.2f}x), p99 "
+        f"(without the lane {no_lane.pairs_per_second / max(today.pairs_per_second, 1e-9):.2f}x); Granian / "
+        f"gunicorn = {fast.pairs_per_second / max(on_gunicorn.pairs_per_second, 1e-9):.2f}x; p99 "
         f"{fast_p99:.0f} ms vs {percentile(today.requests, 99):.0f} ms; target >= {TARGET_PAIRS:.0f} pairs/s "
         f"and p99 <= {TARGET_P99_MS:.0f} ms: "
         + ("met" if fast.pairs_per_second >= TARGET_PAIRS and fast_p99 <= TARGET_P99_MS else "NOT met")
@@ -607,7 +633,7 @@ def plot_latency(results: dict[str, list[LoadResult]], path: Path) -> None:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     colours = {"p50": "tab:blue", "p95": "tab:orange", "p99": "tab:red"}
-    styles = {"today": "--", "no lane": ":", "fast path": "-"}
+    styles = {"today": "--", "no lane": ":", "gunicorn": "-.", "fast path": "-"}
     for design, runs in results.items():
         clients = [r.clients for r in runs]
         for name, p in (("p50", 50), ("p95", 95), ("p99", 99)):
@@ -633,7 +659,11 @@ def plot_latency(results: dict[str, list[LoadResult]], path: Path) -> None:
         ax.grid(True, alpha=0.3)
     left.legend(fontsize=7, ncol=2)
     right.legend(fontsize=8)
-    fig.suptitle("make bench · gunicorn 2x16 threads on 2 shared cores (one run; noisy machine)", fontsize=9)
+    fig.suptitle(
+        "make bench · 2 workers x 16 threads (Granian; gunicorn for the design so named) on 2 shared cores "
+        "(one run; noisy machine)",
+        fontsize=9,
+    )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -896,8 +926,8 @@ def part_search(args: argparse.Namespace) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["all", "http", "search"], default="all")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (part 1)")
-    parser.add_argument("--threads", type=int, default=16, help="gunicorn threads per worker (part 1)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (part 1)")
+    parser.add_argument("--threads", type=int, default=16, help="server threads per process (part 1)")
     parser.add_argument("--clients", type=int, default=64, help="concurrent clients of the headline (part 1)")
     parser.add_argument(
         "--sweep",
@@ -908,7 +938,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=6.0, help="load time per design and point (part 1)")
     parser.add_argument("--choices", type=int, default=3, help="earliest free slots a client picks from")
-    parser.add_argument("--server-log", metavar="PATH", help="keep gunicorn's log in this file (part 1)")
+    parser.add_argument("--server-log", metavar="PATH", help="keep the server's log in this file (part 1)")
     parser.add_argument(
         "--no-plot", action="store_true", help="do not write docs/img/hold_confirm_latency.png"
     )

@@ -2,10 +2,11 @@
 
 1. Earliest free time across a clinic over HTTP: the bench data of `bench_booking` part 2 (1,000 doctors x
    14 days x 50,000 confirmed appointments) on a fresh database `medic_bench_search_http`, served by a real
-   gunicorn twice in one run: today's read-model search (`medic.wsgi`), then the plain search it replaced
-   (`bench.search_baseline_wsgi`: `earliest_across_baseline`). GET /api/availability for 100, 250, 500 and
-   1,000 doctors (the smaller clinics are the doctors at one location); p50/p95 of each and their ratio; both
-   answers checked against the brute-force answer. Plot: docs/img/search_vs_doctors.png.
+   server (Granian, as `make run` starts it) twice in one run: today's read-model search (`medic.wsgi`),
+   then the plain search it replaced (`bench.search_baseline_wsgi`: `earliest_across_baseline`).
+   GET /api/availability for 100, 250, 500 and 1,000 doctors (the smaller clinics are the doctors at one
+   location); p50/p95 of each and their ratio; both answers checked against the brute-force answer. Plot:
+   docs/img/search_vs_doctors.png.
 2. The Add Slot preview of a typical week (Monday to Friday 09:00-17:00 at 15 minutes, a lunch break) over
    7 to 366 days, in-process through `scheduling.services.preview` and its JSON. Plot:
    docs/img/preview_vs_range.png.
@@ -33,7 +34,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medic.settings")
 
-from bench._server import BASE_DIR, HOST, fresh_database, gunicorn
+from bench._server import BASE_DIR, HOST, fresh_database, serve
 from bench.bench_booking import SEARCH_LIMIT, percentile, seed_search, setup_django
 
 DB = "medic_bench_search_http"
@@ -110,21 +111,21 @@ def part_search(args: argparse.Namespace) -> tuple[dict[str, dict[int, list[floa
     figures: dict[str, dict[int, list[float]]] = {}
     answers: dict[str, list[tuple[int, str]]] = {}
     designs = (
-        ("read model", "medic.wsgi", args.runs, 3),
+        ("read model", "medic.wsgi:application", args.runs, 3),
         ("baseline", "bench.search_baseline_wsgi:application", args.baseline_runs, 1),
     )
     for name, app, runs, warmup in designs:
         figures[name] = {}
-        with gunicorn(DB, workers=2, threads=4, app=app) as port:
+        with serve(DB, workers=2, threads=4, app=app) as server:
             for n in SIZES:
-                figures[name][n], answer = time_http(port, search_url(data, sites[n]), runs, warmup)
+                figures[name][n], answer = time_http(server.port, search_url(data, sites[n]), runs, warmup)
                 if sites[n] is None:
                     answers[name] = answer
 
     print()
     print(
         f"Earliest free time across a clinic over HTTP: 1,000 doctors x 14 days ({data.first} .. "
-        f"{data.last}), 50,000 confirmed appointments, database {DB}, gunicorn 2 workers x 4 threads, "
+        f"{data.last}), 50,000 confirmed appointments, database {DB}, Granian 2 workers x 4 threads, "
         "one keep-alive client"
     )
     print(

@@ -84,7 +84,7 @@ class ScopedThrottle(BaseThrottle):
     """At most `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]` requests ("120/min") per signed-in user, or
     per client address when signed out, in each fixed window. A scope without a rate is not limited.
 
-    DRF's own throttles keep their history in Django's cache, which is per process here (gunicorn runs
+    DRF's own throttles keep their history in Django's cache, which is per process here (the web server runs
     several workers): the counter lives in the database instead (`medic_request_throttle`, an unlogged
     table of migration medic.0001), one upsert per request. A token sign-in makes that upsert in its own
     statement (`medic.clinic.authentication`), so such a request is not counted twice, nor costs a second

@@ -1,4 +1,5 @@
-"""WSGI entry point (gunicorn medic.wsgi): Django, behind the booking API's fast lane."""
+"""WSGI entry point (Granian serves `medic.wsgi:application`, see medic/server.py): Django, behind the booking
+API's fast lane."""
 
 import gc
 import os
