@@ -73,6 +73,8 @@ def port_taken(host: str, port: int) -> bool:
     """Whether something already listens on host:port. Granian binds with SO_REUSEPORT, so a second server
     on a taken port would start without a word and share the port with the first; a plain bind fails."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As servers bind: a connection of a server just stopped, left in TIME_WAIT, does not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -87,9 +89,12 @@ def supervise(line: list[str], *, kill_after: float = STOP_SECONDS) -> int:
     process sends Granian exactly one SIGTERM however many signals arrive (Ctrl-C, then `make run`'s own
     SIGTERM): Granian's main process sets a threading.Event from its signal handler, and a second signal
     landing inside that handler deadlocks it for good. A server still running `kill_after` seconds after the
-    stop request is killed with its workers.
+    stop request is killed with its workers, and on Linux Granian is told to stop should this process die
+    without passing anything on (a SIGKILL), rather than keep the port.
     """
-    server = subprocess.Popen(line, start_new_session=True)  # noqa: S603 - our own command line
+    server = subprocess.Popen(  # noqa: S603 - our own command line
+        line, start_new_session=True, preexec_fn=_stop_with_parent if sys.platform == "linux" else None
+    )
     stop_at: float | None = None
 
     def stop(signum: int, frame: object) -> None:
@@ -108,6 +113,14 @@ def supervise(line: list[str], *, kill_after: float = STOP_SECONDS) -> int:
             if stop_at is not None and time.monotonic() > stop_at:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(server.pid, signal.SIGKILL)
+
+
+def _stop_with_parent() -> None:
+    """In the child, before Granian starts: SIGTERM when the parent (the supervisor) dies."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from medic.server import command
+from medic.server import command, port_taken
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -182,6 +182,29 @@ def test_a_taken_port_is_refused_rather_than_shared(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "already in use" in result.stderr
+
+
+def test_a_port_left_in_time_wait_by_a_stopped_server_is_free() -> None:
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((HOST, 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        client = socket.create_connection((HOST, port))
+        accepted, _ = listener.accept()
+        accepted.close()  # the server's side closes first: its end waits in TIME_WAIT
+        client.close()
+    assert not port_taken(HOST, port)
+
+
+def test_killing_the_supervisor_stops_granian(server: tuple[subprocess.Popen[bytes], int, Path]) -> None:
+    proc, port, _ = server
+    granian = _granian(proc)
+
+    proc.send_signal(signal.SIGKILL)
+
+    granian.wait(timeout=PATIENCE)
+    _until(lambda: not _answers(port), "the server to stop", Path(os.devnull))
 
 
 def test_an_oversize_body_is_refused_as_json_before_it_is_read(
