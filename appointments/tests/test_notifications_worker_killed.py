@@ -4,14 +4,12 @@ one email, not none and not two."""
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -23,6 +21,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from appointments import notifications, tasks
 from appointments.models import Appointment, Notice, NoticeKind
 from appointments.tests.factories import AppointmentFactory
+from medic.tests.processes import on_test_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,13 +31,7 @@ PATIENCE = 60.0
 
 def worker_env(tmp_path: Path, backend: str) -> dict[str, str]:
     """The environment of a worker process on this test's database, with the given email backend."""
-    env = {**os.environ, "PYTHONPATH": str(settings.BASE_DIR)}
-    name = str(connection.settings_dict["NAME"])
-    if os.environ.get("DATABASE_URL"):
-        url = urlsplit(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
-    else:
-        env["MEDIC_DB_NAME"] = name
+    env = {**on_test_database(), "PYTHONPATH": str(settings.BASE_DIR)}
     env.update(
         MEDIC_TEST_EMAIL_BACKEND=backend,
         MEDIC_TEST_EMAIL_DIR=str(tmp_path / "mail"),

@@ -14,14 +14,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from medic.server import command, port_taken
+from medic.tests.processes import on_test_database
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -36,15 +35,7 @@ def _free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    """The server's environment: this test's database, as the worker tests name it."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "medic.settings", "DEBUG": "false"}
-    name = str(connection.settings_dict["NAME"])
-    if os.environ.get("DATABASE_URL"):
-        url = urlsplit(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
-    else:
-        env["MEDIC_DB_NAME"] = name
-    return env
+    return {**on_test_database(), "DJANGO_SETTINGS_MODULE": "medic.settings", "DEBUG": "false"}
 
 
 def _get(port: int, path: str = "/healthz", **kwargs: object) -> tuple[int, bytes]:
