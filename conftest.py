@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +114,51 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Each phase's report kept on the test (`item.report_call`...), for fixtures that report on failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+class BrowserLog:
+    """What the page did, printed when its test fails: console messages, page errors, and every request
+    with its status and time, so a failure on a loaded CI machine says whether the browser or the server
+    was at fault."""
+
+    def __init__(self, page: Any) -> None:
+        self.started = time.monotonic()
+        self.lines: list[str] = []
+        page.on("console", lambda m: self.add(f"console {m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.add(f"page error: {e}"))
+        page.on("request", lambda r: self.add(f"→ {r.method} {r.url}"))
+        page.on("requestfailed", lambda r: self.add(f"✗ {r.method} {r.url}: {r.failure}"))
+        page.on("response", lambda r: self.add(f"← {r.status} {r.request.method} {r.url}"))
+
+    def add(self, line: str) -> None:
+        self.lines.append(f"{time.monotonic() - self.started:7.2f}s {line}")
+
+
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
-    """A fresh browser page; a screenshot of where it ended is saved under test-artifacts/."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+    """A fresh browser page; a screenshot of where it ended is saved under test-artifacts/, and when the
+    test fails, what the page did is printed with it."""
+    # Reduced motion: the schedule page then turns Ant Design's animations off. A popover or dialog that is
+    # still zooming in can move between Playwright's press and release, so the click lands on no button; on
+    # a loaded machine that lost about one click in forty. People click long after the animation.
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 900}, locale="en-GB", reduced_motion="reduce"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    log = BrowserLog(page)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print("What the page did:", *log.lines, sep="\n  ")
     context.close()

@@ -115,3 +115,33 @@ def test_a_disabled_day_is_saved_as_not_available(schedule) -> None:
     page.get_by_test_id("weekly-day-1").filter(has_text=NOT_AVAILABLE).wait_for()
     page.reload()
     page.get_by_test_id("weekly-day-1").filter(has_text=NOT_AVAILABLE).wait_for()
+
+
+COUNT_POPUP_ANIMATIONS = """() => {
+  // Dialogs and popovers zooming or fading in (not the loading skeletons and spinners inside them).
+  window.__popupAnimations = [];
+  document.addEventListener("animationstart", (event) => {
+    if (event.target.matches(".ant-popover, .ant-modal, .ant-modal-mask")) {
+      window.__popupAnimations.push(`${event.animationName} on ${event.target.className}`);
+    }
+  }, true);
+}"""
+
+
+def test_with_reduced_motion_asked_for_dialogs_and_popovers_do_not_animate(schedule) -> None:
+    """The `page` fixture asks for reduced motion: the dialog and the popover open without zooming in. When
+    the setting changes back, the page follows it without a reload."""
+    page = schedule
+    page.evaluate(COUNT_POPUP_ANIMATIONS)
+    dialog = open_modal(page)
+    dialog.get_by_role("switch", name="Available on Monday").click()
+    copy_to = dialog.get_by_role("button", name="Copy to…")
+    copy_to.click()
+    page.get_by_role("button", name="Weekdays").wait_for()
+    assert page.evaluate("window.__popupAnimations") == []
+    copy_to.click()  # closes it
+    page.get_by_role("button", name="Weekdays").wait_for(state="hidden")
+
+    page.emulate_media(reduced_motion="no-preference")
+    copy_to.click()
+    page.wait_for_function("() => window.__popupAnimations.length > 0")

@@ -76,7 +76,9 @@ def test_a_new_link_replaces_the_old_one_which_answers_404(page, live_server, de
     page.get_by_role("button", name="Get a new link").click()
     confirm = page.locator(".ant-popconfirm")
     confirm.get_by_text("The old links stop working").wait_for()
-    confirm.get_by_role("button", name="Get a new link").click()
+    with page.expect_response(lambda response: "/calendar-feed/rotate" in response.url) as rotated:
+        confirm.get_by_role("button", name="Get a new link").click()
+    assert rotated.value.status == 200
     page.wait_for_function("old => document.querySelector('[data-testid=feed-url]').value !== old", arg=old)
     new = field.input_value()
     assert new != old and new.startswith(f"{live_server.url}/ical/doctors/")
