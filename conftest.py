@@ -148,7 +148,7 @@ def page(browser, request: pytest.FixtureRequest):
     test fails, what the page did is printed with it."""
     # Reduced motion: the schedule page then turns Ant Design's animations off. A popover or dialog that is
     # still zooming in can move between Playwright's press and release, so the click lands on no button; on
-    # a loaded machine that lost about one click in forty. People click long after the animation.
+    # a loaded machine that lost one or two clicks in eighty. People click long after the animation.
     context = browser.new_context(
         viewport={"width": 1400, "height": 900}, locale="en-GB", reduced_motion="reduce"
     )
